@@ -1,0 +1,6 @@
+export * from './topics';
+export * from './keys';
+export * from './cloudevents';
+export * from './storefront-event';
+export * from './payloads';
+export * from './contract';

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { Cart, CurrencyCode, Customer, Money } from './storefront-event';
+
+const Timestamp = z.iso.datetime({ offset: true });
+
+export const SuppressionReasons = [
+  'order_completed',
+  'unsubscribed',
+  'sms_stop',
+  'hard_bounce',
+  'complaint',
+  'consent_withdrawn',
+] as const;
+export type SuppressionReason = (typeof SuppressionReasons)[number];
+
+/** reclaim.suppressions.v1 — keyed by scope; compacted, so the latest record per scope wins. */
+export const Suppression = z.object({
+  scope: z.string().min(1),
+  storeId: z.string().min(1),
+  reason: z.enum(SuppressionReasons),
+  cartId: z.string().optional(),
+  customerId: z.string().optional(),
+  /** For order_completed: the customer's other open carts are suppressed through this. */
+  orderId: z.string().optional(),
+  sourceEventId: z.string().min(1),
+  suppressedAt: Timestamp,
+});
+export type Suppression = z.infer<typeof Suppression>;
+
+export const Channels = ['email', 'sms', 'push'] as const;
+export type Channel = (typeof Channels)[number];
+
+export const PlannedTouch = z.object({
+  touchId: z.string().min(1),
+  sequence: z.number().int().min(1),
+  channel: z.enum(Channels),
+  /** Business offset after abandonment, before RECOVERY_TIME_SCALE. */
+  offsetMs: z.number().int().min(0),
+  template: z.string().min(1),
+  incentive: z.enum(['none', 'percent_10', 'free_shipping']).default('none'),
+});
+export type PlannedTouch = z.infer<typeof PlannedTouch>;
+
+export const CartSnapshot = Cart.extend({
+  value: Money,
+});
+export type CartSnapshot = z.infer<typeof CartSnapshot>;
+
+export const Stages = ['cart', 'checkout'] as const;
+
+/** reclaim.abandonments.v1 — one per detected abandonment. */
+export const Abandonment = z.object({
+  abandonmentId: z.string().min(1),
+  storeId: z.string().min(1),
+  cartId: z.string().min(1),
+  stage: z.enum(Stages),
+  segment: z.string().min(1),
+  holdout: z.boolean(),
+  customer: Customer.default({}),
+  consent: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }),
+  cart: CartSnapshot,
+  lastActivityAt: Timestamp,
+  abandonedAt: Timestamp,
+  plan: z.array(PlannedTouch),
+});
+export type Abandonment = z.infer<typeof Abandonment>;
+
+/** reclaim.touches.<channel>.v1 — a touch that is due now. */
+export const TouchDue = z.object({
+  touchId: z.string().min(1),
+  abandonmentId: z.string().min(1),
+  storeId: z.string().min(1),
+  cartId: z.string().min(1),
+  channel: z.enum(Channels),
+  sequence: z.number().int().min(1),
+  template: z.string().min(1),
+  incentive: PlannedTouch.shape.incentive,
+  segment: z.string().min(1),
+  customer: Customer.default({}),
+  cart: CartSnapshot,
+  dueAt: Timestamp,
+});
+export type TouchDue = z.infer<typeof TouchDue>;
+
+export const DeliveryStatuses = ['sent', 'failed', 'skipped', 'cancelled', 'bounced', 'clicked', 'unknown'] as const;
+export type DeliveryStatus = (typeof DeliveryStatuses)[number];
+
+/** reclaim.deliveries.v1 — what happened to a touch, with the reason when it did not go out. */
+export const Delivery = z.object({
+  deliveryId: z.string().min(1),
+  touchId: z.string().min(1),
+  abandonmentId: z.string().optional(),
+  storeId: z.string().min(1),
+  cartId: z.string().min(1),
+  channel: z.enum(Channels),
+  sequence: z.number().int().min(1).optional(),
+  status: z.enum(DeliveryStatuses),
+  reason: z.string().optional(),
+  providerMessageId: z.string().optional(),
+  at: Timestamp,
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+/** reclaim.recoveries.v1 — for data teams. */
+export const Recovery = z.object({
+  storeId: z.string().min(1),
+  cartId: z.string().min(1),
+  orderId: z.string().min(1),
+  revenue: Money,
+  currency: CurrencyCode,
+  holdout: z.boolean(),
+  attributedChannel: z.enum(Channels).optional(),
+  attributedTouchId: z.string().optional(),
+  recoveredAt: Timestamp,
+});
+export type Recovery = z.infer<typeof Recovery>;

@@ -1,0 +1,164 @@
+import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { AppError, errorMessage } from '@reclaim/core';
+import type { IncomingRecord } from './records';
+import { groupFor, topicFor, type KafkaSettings } from './settings';
+import { kafkaMetrics } from './metrics';
+
+export type RecordHandler = (record: IncomingRecord) => Promise<void>;
+
+export interface RecordConsumerOptions {
+  /** Logical group id from the catalog; the deployment prefix is added. */
+  groupId: string;
+  /** Logical topic names this consumer reads. */
+  topics: string[];
+  /** Logical name of the dead-letter topic for this group. */
+  deadLetterTopic: string;
+  handler: RecordHandler;
+  partitionsConsumedConcurrently?: number;
+  /** Attempts for errors that do not say whether they are retriable (bugs, surprises). */
+  maxUnclassifiedAttempts?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Reads records one at a time per partition and commits each offset only after its handler
+ * finished. Errors are classified: retriable ones are retried with backoff (the partition waits,
+ * nothing is skipped); invalid or permanent ones, and unclassified ones after a few attempts,
+ * go to the dead-letter topic with the reason, and then the offset is committed. No record is
+ * ever committed without being handled or dead-lettered.
+ */
+export class RecordConsumer {
+  private consumer: Consumer | undefined;
+  private dlqProducer: Producer | undefined;
+  private running = false;
+  private crashed: string | undefined;
+  private readonly assigned = new Set<string>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly settings: KafkaSettings,
+    private readonly options: RecordConsumerOptions,
+  ) {}
+
+  get groupId(): string {
+    return groupFor(this.settings, this.options.groupId);
+  }
+
+  /** Healthy while running and not crashed for good. */
+  health(): { up: boolean; detail: string } {
+    if (this.crashed) return { up: false, detail: `consumer crashed: ${this.crashed}` };
+    if (!this.running) return { up: false, detail: 'consumer not running' };
+    return { up: true, detail: `group ${this.groupId}, ${this.assigned.size} partitions` };
+  }
+
+  async start(): Promise<void> {
+    const log = this.options.log ?? (() => undefined);
+    this.dlqProducer = this.kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+    await this.dlqProducer.connect();
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+      retry: { retries: 10 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (e) => {
+      const { error, restart } = e.payload as { error: Error; restart: boolean };
+      log('error', `consumer ${this.groupId} crashed (restart: ${restart})`, { error: errorMessage(error) });
+      if (!restart) this.crashed = errorMessage(error);
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.assigned.clear();
+      for (const [topic, parts] of Object.entries(e.payload.memberAssignment)) {
+        for (const p of parts) this.assigned.add(`${topic}/${p}`);
+      }
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.options.topics.map((t) => topicFor(this.settings, t)), fromBeginning: true });
+    this.running = true;
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachMessage: (payload) => this.process(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.allSettled([this.consumer?.disconnect(), this.dlqProducer?.disconnect()]);
+  }
+
+  private async process({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    const logicalTopic = topic.startsWith(this.settings.topicPrefix) ? topic.slice(this.settings.topicPrefix.length) : topic;
+    const record: IncomingRecord = {
+      topic,
+      logicalTopic,
+      partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString('utf8') : null,
+      value: message.value,
+      headers: (message.headers ?? {}) as IncomingRecord['headers'],
+      timestamp: message.timestamp,
+    };
+    const maxUnclassified = this.options.maxUnclassifiedAttempts ?? 5;
+    let unclassifiedAttempts = 0;
+    let attempt = 0;
+    for (;;) {
+      try {
+        await this.options.handler(record);
+        kafkaMetrics.messages.inc({ group: this.options.groupId, topic: logicalTopic, outcome: 'handled' });
+        break;
+      } catch (error) {
+        if (!this.running) throw error; // shutting down: leave the offset uncommitted
+        const classified = error instanceof AppError;
+        if (classified && !error.retriable) {
+          await this.deadLetter(record, error, 'permanent');
+          break;
+        }
+        if (!classified && ++unclassifiedAttempts >= maxUnclassified) {
+          await this.deadLetter(record, error, `unclassified error after ${unclassifiedAttempts} attempts`);
+          break;
+        }
+        attempt++;
+        kafkaMetrics.messages.inc({ group: this.options.groupId, topic: logicalTopic, outcome: 'retried' });
+        this.options.log?.('warn', `retrying ${topic}/${partition}@${message.offset}`, {
+          attempt,
+          error: errorMessage(error),
+        });
+        const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+        await sleep(delay);
+        await heartbeat().catch(() => undefined);
+        if (!this.running) throw error;
+      }
+    }
+    await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+
+  private async deadLetter(record: IncomingRecord, error: unknown, kind: string): Promise<void> {
+    const reason = errorMessage(error);
+    this.options.log?.('warn', `dead-lettering ${record.topic}/${record.partition}@${record.offset}: ${reason}`);
+    const headers: Record<string, string | Buffer> = {};
+    for (const [k, v] of Object.entries(record.headers)) {
+      const first = Array.isArray(v) ? v[0] : v;
+      if (first !== undefined) headers[k] = first;
+    }
+    Object.assign(headers, {
+      'x-reclaim-dlq-reason': reason.slice(0, 2000),
+      'x-reclaim-dlq-kind': kind,
+      'x-reclaim-dlq-error-code': error instanceof AppError ? error.code : 'UNCLASSIFIED',
+      'x-reclaim-dlq-group': this.groupId,
+      'x-reclaim-dlq-source': `${record.topic}/${record.partition}@${record.offset}`,
+      'x-reclaim-dlq-at': new Date().toISOString(),
+    });
+    await this.dlqProducer!.send({
+      topic: topicFor(this.settings, this.options.deadLetterTopic),
+      acks: -1,
+      messages: [{ key: record.key, value: record.value, headers }],
+    });
+    kafkaMetrics.messages.inc({ group: this.options.groupId, topic: record.logicalTopic, outcome: 'dead_lettered' });
+  }
+}

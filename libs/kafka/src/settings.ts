@@ -1,0 +1,49 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  /** Prepended to every topic and group name; tests use it to share one broker. */
+  topicPrefix: string;
+}
+
+/** Advisories kafkajs prints on every start that say nothing about this deployment. */
+const KNOWN_NOISE = ['KafkaJS v2.0.0 switched default partitioner', 'Limiting retries for the idempotent producer'];
+
+type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+
+const levelName = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' =>
+  level === logLevel.ERROR || level === logLevel.NOTHING
+    ? 'error'
+    : level === logLevel.WARN
+      ? 'warn'
+      : level === logLevel.INFO
+        ? 'info'
+        : 'debug';
+
+/** The one place a kafkajs client is built: retries, timeouts and logging are set here. */
+export function createKafka(settings: KafkaSettings, sink?: LogSink): Kafka {
+  const config: KafkaConfig = {
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        if (KNOWN_NOISE.some((n) => message.startsWith(n))) return;
+        if (sink) sink(levelName(level), `kafkajs: ${message}`, extra);
+        else if (level <= logLevel.WARN) process.stderr.write(`kafkajs ${levelName(level)}: ${message}\n`);
+      },
+  };
+  return new Kafka(config);
+}
+
+export const topicFor = (settings: Pick<KafkaSettings, 'topicPrefix'>, logicalName: string): string =>
+  `${settings.topicPrefix}${logicalName}`;
+
+export const groupFor = (settings: Pick<KafkaSettings, 'topicPrefix'>, groupId: string): string =>
+  `${settings.topicPrefix}${groupId}`;

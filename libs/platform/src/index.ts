@@ -1,0 +1,3 @@
+export * from './base-config';
+export * from './platform.module';
+export * from './run-service';

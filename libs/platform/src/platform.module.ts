@@ -1,0 +1,213 @@
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { Kafka, type Admin } from 'kafkajs';
+import { LoggerModule } from 'nestjs-pino';
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { errorMessage, TimeScale } from '@reclaim/core';
+import { ConsumerGroups, deadLetterTopicSpec, type ConsumerGroupId } from '@reclaim/contracts';
+import { createKafka, EventPublisher, KafkaTransport, provisionTopics, type KafkaSettings } from '@reclaim/kafka';
+import { openDatabase } from '@reclaim/persistence';
+import type { BaseConfig, ServiceName } from './base-config';
+
+export interface PlatformOptions {
+  service: ServiceName;
+  config: BaseConfig;
+  database?: { migrations: Array<new () => MigrationInterface> };
+  publisher?: { transactionalProducers?: number };
+  consumer?: { group: ConsumerGroupId; partitionsConsumedConcurrently?: number };
+}
+
+export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
+export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
+export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
+
+/** Paths pino replaces with "[redacted]": secrets and shopper PII never reach the logs. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  ...['email', 'phone', 'firstName', 'to', 'recipient', 'endpoint', 'fcmToken', 'p256dh', 'auth'].flatMap((k) => [
+    k,
+    `*.${k}`,
+    `*.*.${k}`,
+    `*.*.*.${k}`,
+  ]),
+];
+
+@Injectable()
+class PlatformLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
+    @Inject(DataSource) private readonly dataSource: DataSource | null,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.disconnect();
+    await this.admin.disconnect().catch(() => undefined);
+    if (this.options.database && this.dataSource?.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms))]);
+
+@Controller('health')
+class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    @Inject(DataSource) private readonly dataSource: DataSource | null,
+    @Inject(KafkaTransport) private readonly transport: KafkaTransport | null,
+  ) {}
+
+  /** Liveness: the process works and its consumer has not crashed for good. */
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([() => this.consumerCheck()]);
+  }
+
+  /** Readiness (also at /health): Kafka answers, Postgres answers, the consumer runs. */
+  @Get()
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.kafkaCheck(), () => this.postgresCheck(), () => this.consumerCheck()]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  readyAlias() {
+    return this.ready();
+  }
+
+  private async kafkaCheck() {
+    const ind = this.indicator.check('kafka');
+    try {
+      const cluster = await withTimeout(this.admin.describeCluster(), 3_000, 'describeCluster');
+      return ind.up({ brokers: cluster.brokers.length });
+    } catch (error) {
+      return ind.down({ message: errorMessage(error) });
+    }
+  }
+
+  private async postgresCheck() {
+    const ind = this.indicator.check('postgres');
+    if (!this.dataSource) return ind.up({ used: false });
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), 3_000, 'SELECT 1');
+      return ind.up();
+    } catch (error) {
+      return ind.down({ message: errorMessage(error) });
+    }
+  }
+
+  private consumerCheck() {
+    const ind = this.indicator.check('consumer');
+    if (!this.transport) return ind.up({ used: false });
+    const { up, detail } = this.transport.health();
+    return up ? ind.up({ detail }) : ind.down({ detail });
+  }
+}
+
+/**
+ * Everything a Reclaim service shares: JSON logs with PII redaction, /health and /metrics,
+ * the Kafka client, topic provisioning, the publisher, the Kafka transport and the service's
+ * own Postgres schema with its migrations.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { config, service } = options;
+    const settings: KafkaSettings = {
+      brokers: config.KAFKA_BROKERS,
+      clientId: `reclaim-${service}`,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    };
+    const providers: Provider[] = [
+      { provide: PLATFORM_OPTIONS, useValue: options },
+      { provide: KAFKA_SETTINGS, useValue: settings },
+      { provide: TimeScale, useValue: new TimeScale(config.RECOVERY_TIME_SCALE) },
+      {
+        provide: Kafka,
+        useFactory: async () => {
+          const kafka = createKafka(settings);
+          await provisionTopics(kafka, settings.topicPrefix);
+          return kafka;
+        },
+      },
+      {
+        provide: KAFKA_ADMIN,
+        inject: [Kafka],
+        useFactory: async (kafka: Kafka) => {
+          const admin = kafka.admin();
+          await admin.connect();
+          return admin;
+        },
+      },
+      {
+        provide: EventPublisher,
+        inject: [Kafka],
+        useFactory: async (kafka: Kafka) => {
+          const publisher = new EventPublisher(kafka, settings, {
+            source: `/reclaim/${service}`,
+            transactionalProducers: options.publisher?.transactionalProducers ?? 0,
+          });
+          await publisher.connect();
+          return publisher;
+        },
+      },
+      {
+        provide: DataSource,
+        useFactory: async () =>
+          options.database
+            ? openDatabase({ url: config.DATABASE_URL, schema: service, migrations: options.database.migrations })
+            : null,
+      },
+      {
+        provide: KafkaTransport,
+        inject: [Kafka],
+        useFactory: (kafka: Kafka) => {
+          const consumer = options.consumer;
+          if (!consumer) return null;
+          return new KafkaTransport(kafka, settings, {
+            groupId: ConsumerGroups[consumer.group],
+            deadLetterTopic: deadLetterTopicSpec(consumer.group).name,
+            partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently ?? 3,
+          });
+        },
+      },
+      PlatformLifecycle,
+    ];
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            base: { service },
+            redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+            autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+          },
+        }),
+        PrometheusModule.register({ path: '/metrics', defaultLabels: { service } }),
+        TerminusModule,
+      ],
+      controllers: [HealthController],
+      providers,
+      exports: [PLATFORM_OPTIONS, KAFKA_SETTINGS, KAFKA_ADMIN, TimeScale, Kafka, EventPublisher, DataSource, KafkaTransport],
+    };
+  }
+}

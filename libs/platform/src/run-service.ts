@@ -1,0 +1,52 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError } from '@reclaim/core';
+import { KafkaTransport, RethrowRpcExceptionFilter } from '@reclaim/kafka';
+
+/**
+ * Starts a service: JSON logger, shutdown hooks (SIGTERM/SIGINT drain consumers and close
+ * connections), the Kafka transport when the service consumes, then HTTP.
+ */
+export async function runService(
+  appModule: Type | ReturnType<() => unknown>,
+  opts: { port: number; host?: string },
+): Promise<INestApplication> {
+  const app = await NestFactory.create(appModule as Type, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.useGlobalFilters(new RethrowRpcExceptionFilter(app.getHttpAdapter()));
+  const transport = app.get(KafkaTransport, { strict: false }) as KafkaTransport | null;
+  if (transport) {
+    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  await app.listen(opts.port, opts.host ?? '0.0.0.0');
+  return app;
+}
+
+/** main.ts wrapper: configuration errors print every bad variable and exit 78 (EX_CONFIG). */
+export function main(start: () => Promise<unknown>): void {
+  silenceKnownWarnings();
+  start().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
+/**
+ * kafkajs 2.2.4 schedules timers with negative durations on Node 24 (TimeoutNegativeWarning);
+ * the timers behave as 1 ms ones. Drop that one warning, keep all others.
+ */
+function silenceKnownWarnings(): void {
+  const listeners = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'TimeoutNegativeWarning') return;
+    for (const l of listeners) l(warning);
+  });
+}

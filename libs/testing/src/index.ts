@@ -1,0 +1,4 @@
+export * from './infrastructure';
+export * from './test-context';
+export * from './smtp-capture';
+export * from './service-process';

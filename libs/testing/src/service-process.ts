@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from './infrastructure';
+import { pollUntil } from './test-context';
+
+export interface RunningService {
+  name: string;
+  port: number;
+  child: ChildProcess;
+  logFile: string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Runs a built service (dist/apps/<name>/src/main.js) as its own process, logs to a file under
+ * .local/test-logs, and resolves once its /health answers 200.
+ */
+export async function startServiceProcess(
+  name: string,
+  port: number,
+  env: Record<string, string>,
+  opts: { readyTimeoutMs?: number } = {},
+): Promise<RunningService> {
+  const logDir = resolve(REPO_ROOT, '.local/test-logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = resolve(logDir, `${name}-${port}-${Date.now()}.log`);
+  const out = createWriteStream(logFile);
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, `dist/apps/${name}/src/main.js`)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, [`${name.toUpperCase()}_PORT`]: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  await pollUntil(
+    async () => {
+      if (exited !== undefined) throw new Error(`${name} exited with ${exited}; see ${logFile}`);
+      const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+      return res?.status === 200;
+    },
+    { timeoutMs: opts.readyTimeoutMs ?? 60_000, intervalMs: 250, description: `${name} to be healthy (log: ${logFile})` },
+  ).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return {
+    name,
+    port,
+    child,
+    logFile,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolveStop) => {
+        if (exited !== undefined) return resolveStop(exited);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          resolveStop(code);
+        });
+        child.kill(signal);
+      }),
+  };
+}
+
+/** Free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
