@@ -23,7 +23,7 @@ export interface PlatformOptions {
   service: ServiceName;
   config: BaseConfig;
   database?: { migrations: Array<new () => MigrationInterface> };
-  publisher?: { transactionalProducers?: number };
+  publisher?: { transactionalProducers?: number; transactionalIdPrefix?: string };
   consumer?: { group: ConsumerGroupId; partitionsConsumedConcurrently?: number };
 }
 
@@ -163,6 +163,7 @@ export class PlatformModule {
           const publisher = new EventPublisher(kafka, settings, {
             source: `/reclaim/${service}`,
             transactionalProducers: options.publisher?.transactionalProducers ?? 0,
+            ...(options.publisher?.transactionalIdPrefix ? { transactionalIdPrefix: options.publisher.transactionalIdPrefix } : {}),
           });
           await publisher.connect();
           return publisher;

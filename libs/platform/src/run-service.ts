@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from '@reclaim/core';
@@ -10,9 +10,9 @@ import { KafkaTransport, RethrowRpcExceptionFilter } from '@reclaim/kafka';
  */
 export async function runService(
   appModule: Type | ReturnType<() => unknown>,
-  opts: { port: number; host?: string },
+  opts: { port: number; host?: string; nest?: NestApplicationOptions },
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(appModule as Type, { bufferLogs: true });
+  const app = await NestFactory.create(appModule as Type, { bufferLogs: true, ...opts.nest });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.useGlobalFilters(new RethrowRpcExceptionFilter(app.getHttpAdapter()));

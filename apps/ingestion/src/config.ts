@@ -1,0 +1,30 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { envInt } from '@reclaim/core';
+import { baseConfigShape, envPort } from '@reclaim/platform';
+import { parseApiKeys } from './events/domain/api-keys';
+
+export const IngestionConfig = z.object({
+  ...baseConfigShape,
+  INGESTION_PORT: envPort(3000),
+  /** `storeId:key,storeId2:key2` — the store is the one that owns the key. */
+  INGESTION_API_KEYS: z
+    .string({ message: 'is required: storeId:key pairs separated by commas' })
+    .min(1, 'is required: storeId:key pairs separated by commas')
+    .transform((text, ctx) => {
+      try {
+        return parseApiKeys(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Transactional producers that may run batches at once. */
+  INGESTION_TX_PRODUCERS: envInt(4, { min: 1, max: 64 }),
+  /** Stable per instance: transactional ids derive from it, so a restart fences its predecessor. */
+  INGESTION_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default(hostname().replace(/[^A-Za-z0-9._-]/g, '-')),
+  /** Signs resume links (shared with the channel services). */
+  RESUME_LINK_SECRET: z.string().min(8, 'must be at least 8 characters').default('dev-only-change-me'),
+});
+export type IngestionConfig = z.output<typeof IngestionConfig>;
+export const INGESTION_CONFIG = Symbol('INGESTION_CONFIG');

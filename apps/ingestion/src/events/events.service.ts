@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, register } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { Contracts, type StorefrontEvent } from '@reclaim/contracts';
+import { AppError, DependencyUnavailableError, errorMessage, systemClock } from '@reclaim/core';
+import { EventPublisher } from '@reclaim/kafka';
+import { AcceptedEventsRepository } from './accepted-events.repository';
+import { dedupeAndOrder } from './domain/batch';
+import { suppressionsForOrder } from './domain/order-suppressions';
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+const eventsCounter =
+  (register.getSingleMetric('reclaim_ingestion_events_total') as Counter<string> | undefined) ??
+  new Counter({
+    name: 'reclaim_ingestion_events_total',
+    help: 'Events received on POST /v1/events, by outcome (accepted, duplicate, rejected).',
+    labelNames: ['outcome'],
+  });
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly accepted: AcceptedEventsRepository,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  countRejected(n: number): void {
+    eventsCounter.inc({ outcome: 'rejected' }, n);
+  }
+
+  /**
+   * Accepts a validated batch. New ids are claimed in Postgres and the events (plus the
+   * suppressions of any order.completed) are written to Kafka in one transaction; the claim
+   * commits only after Kafka acknowledged, so a failure leaves nothing accepted and the client
+   * retries with the same ids.
+   */
+  async ingest(storeId: string, events: ReadonlyArray<StorefrontEvent>): Promise<IngestResult> {
+    const receivedAt = systemClock.now();
+    const { unique } = dedupeAndOrder(events);
+    let accepted: StorefrontEvent[];
+    try {
+      accepted = await this.db.transaction(async (tx) => {
+        const fresh = await this.accepted.claimNew(tx, storeId, unique.map((e) => e.id));
+        const toSend = unique.filter((e) => fresh.has(e.id));
+        const messages = toSend.flatMap((event) => [
+          this.publisher.message(Contracts.storefrontEvent, { storeId, receivedAt: receivedAt.toISOString(), event }),
+          ...suppressionsForOrder(storeId, event, receivedAt).map((s) => this.publisher.message(Contracts.suppression, s)),
+        ]);
+        await this.publisher.sendAtomically(messages);
+        return toSend;
+      });
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new DependencyUnavailableError(`event store unavailable: ${errorMessage(error)}`, { cause: error });
+    }
+    eventsCounter.inc({ outcome: 'accepted' }, accepted.length);
+    eventsCounter.inc({ outcome: 'duplicate' }, events.length - accepted.length);
+    return { accepted: accepted.length, duplicates: events.length - accepted.length };
+  }
+}
