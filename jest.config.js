@@ -4,6 +4,7 @@
 const swc = [
   '@swc/jest',
   {
+    swcrc: false,
     jsc: {
       parser: { syntax: 'typescript', decorators: true },
       transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
@@ -16,7 +17,7 @@ const swc = [
 ];
 
 const moduleNameMapper = {
-  '^@reclaim/(core|contracts|kafka|persistence|platform|testing)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@reclaim/(core|contracts|kafka|persistence|platform|testing|suppression)$': '<rootDir>/libs/$1/src/index.ts',
 };
 
 const base = {
@@ -24,10 +25,13 @@ const base = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper,
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/libs/testing/src/setup-env.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tooling/', '<rootDir>/.local/'],
 };
 
 module.exports = {
+  // Integration and e2e specs talk to a real broker and database; e2e specs set longer ones.
+  testTimeout: 90_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },
     {
@@ -36,7 +40,6 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 90_000,
     },
     {
       ...base,
@@ -44,7 +47,6 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 240_000,
     },
   ],
 };

@@ -78,6 +78,8 @@ export const TouchDue = z.object({
   segment: z.string().min(1),
   customer: Customer.default({}),
   cart: CartSnapshot,
+  /** When the cart was abandoned (from the abandonment): customer-scope suppressions apply from then on. */
+  abandonedAt: Timestamp.optional(),
   dueAt: Timestamp,
 });
 export type TouchDue = z.infer<typeof TouchDue>;

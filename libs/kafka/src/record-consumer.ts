@@ -18,6 +18,12 @@ export interface RecordConsumerOptions {
   /** Attempts for errors that do not say whether they are retriable (bugs, surprises). */
   maxUnclassifiedAttempts?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+  /**
+   * Called when the consumer moves past offsets it never hands to the handler (transaction
+   * markers, aborted records) at the end of a partition's fetched batch; `nextOffset` is the next
+   * offset it will read. A read barrier needs it: a high watermark counts those offsets too.
+   */
+  onSkippedOffsets?: (position: { logicalTopic: string; partition: number; nextOffset: string }) => Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,6 +83,18 @@ export class RecordConsumer {
         for (const p of parts) this.assigned.add(`${topic}/${p}`);
       }
     });
+    const onSkipped = this.options.onSkippedOffsets;
+    if (onSkipped) {
+      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+        const { topic, partition, batchSize, lastOffset } = e.payload;
+        if (batchSize !== 0) return; // only batches made of markers/aborted records: nothing in them was handled
+        onSkipped({
+          logicalTopic: topic.startsWith(this.settings.topicPrefix) ? topic.slice(this.settings.topicPrefix.length) : topic,
+          partition,
+          nextOffset: (BigInt(lastOffset) + 1n).toString(),
+        }).catch((error: unknown) => log('warn', `onSkippedOffsets failed for ${topic}/${partition}`, { error: errorMessage(error) }));
+      });
+    }
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics.map((t) => topicFor(this.settings, t)), fromBeginning: true });
     this.running = true;

@@ -47,3 +47,16 @@ export const topicFor = (settings: Pick<KafkaSettings, 'topicPrefix'>, logicalNa
 
 export const groupFor = (settings: Pick<KafkaSettings, 'topicPrefix'>, groupId: string): string =>
   `${settings.topicPrefix}${groupId}`;
+
+/**
+ * kafkajs 2.2.4 schedules timers with negative durations on Node 24 (TimeoutNegativeWarning,
+ * kafkajs issue 1751); Node runs them as 1 ms timers. Drop that one warning, keep all others.
+ */
+export function silenceKafkajsTimerWarning(): void {
+  const listeners = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'TimeoutNegativeWarning') return;
+    for (const l of listeners) l(warning);
+  });
+}

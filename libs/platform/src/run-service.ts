@@ -2,7 +2,7 @@ import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/com
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from '@reclaim/core';
-import { KafkaTransport, RethrowRpcExceptionFilter } from '@reclaim/kafka';
+import { KafkaTransport, RethrowRpcExceptionFilter, silenceKafkajsTimerWarning } from '@reclaim/kafka';
 
 /**
  * Starts a service: JSON logger, shutdown hooks (SIGTERM/SIGINT drain consumers and close
@@ -27,7 +27,7 @@ export async function runService(
 
 /** main.ts wrapper: configuration errors print every bad variable and exit 78 (EX_CONFIG). */
 export function main(start: () => Promise<unknown>): void {
-  silenceKnownWarnings();
+  silenceKafkajsTimerWarning();
   start().catch((error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -38,15 +38,3 @@ export function main(start: () => Promise<unknown>): void {
   });
 }
 
-/**
- * kafkajs 2.2.4 schedules timers with negative durations on Node 24 (TimeoutNegativeWarning);
- * the timers behave as 1 ms ones. Drop that one warning, keep all others.
- */
-function silenceKnownWarnings(): void {
-  const listeners = process.listeners('warning');
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (warning.name === 'TimeoutNegativeWarning') return;
-    for (const l of listeners) l(warning);
-  });
-}

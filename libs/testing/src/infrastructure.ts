@@ -80,7 +80,7 @@ export async function resolvePostgres(): Promise<{ url: string; stop?: () => Pro
 /** Compiles apps and libs into dist/ (swc, about a second): e2e specs run the built services. */
 export function buildServices(): void {
   const swc = resolve(REPO_ROOT, 'node_modules/.bin/swc');
-  const res = spawnSync(swc, ['apps', 'libs', '-d', 'dist', '--config-file', '.swcrc', '-q'], {
+  const res = spawnSync(swc, ['apps', 'libs', 'tools', '--extensions', '.ts', '-d', 'dist', '--config-file', '.swcrc', '-q'], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
   });

@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { systemClock, TimeScale } from '@reclaim/core';
+import { CartsModule } from '../carts/carts.module';
+import { CLOCK } from '../clock';
+import type { SegmentationConfig } from '../config';
+import { ABANDONMENT_SETTINGS, type AbandonmentSettings } from './abandonment-settings';
+import { AbandonmentSweeper } from './abandonment-sweeper.service';
+
+@Module({})
+export class AbandonmentModule {
+  static register(config: SegmentationConfig): DynamicModule {
+    return {
+      module: AbandonmentModule,
+      imports: [CartsModule],
+      providers: [
+        { provide: CLOCK, useValue: systemClock },
+        {
+          provide: ABANDONMENT_SETTINGS,
+          inject: [TimeScale],
+          useFactory: (scale: TimeScale): AbandonmentSettings => ({
+            windows: {
+              cartIdleMs: scale.ms(config.ABANDON_CART_IDLE),
+              checkoutIdleMs: scale.ms(config.ABANDON_CHECKOUT_IDLE),
+            },
+            sweepIntervalMs: config.ABANDON_SWEEP_INTERVAL_MS,
+            sweepBatch: config.ABANDON_SWEEP_BATCH,
+            holdoutPercent: config.RECOVERY_HOLDOUT_PERCENT,
+          }),
+        },
+        AbandonmentSweeper,
+      ],
+    };
+  }
+}

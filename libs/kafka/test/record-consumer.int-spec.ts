@@ -1,0 +1,128 @@
+import type { Kafka } from 'kafkajs';
+import { DependencyUnavailableError, InvalidInputError } from '@reclaim/core';
+import { type TopicSpec } from '@reclaim/contracts';
+import { RecordConsumer, provisionTopics, type IncomingRecord, type KafkaSettings } from '@reclaim/kafka';
+import { collectTopics, pollUntil, testKafka, uniquePrefix } from '@reclaim/testing';
+
+const spec = (name: string): TopicSpec => ({
+  name,
+  partitions: 1,
+  cleanupPolicy: 'delete',
+  retentionMs: 60_000,
+  key: 'test',
+  description: 'test',
+});
+
+describe(RecordConsumer.name, () => {
+  let kafka: Kafka;
+  let settings: KafkaSettings;
+  const input = 'input.v1';
+  const dlq = 'input.dlq.v1';
+
+  beforeAll(async () => {
+    ({ kafka, settings } = testKafka(uniquePrefix('record-consumer')));
+    await provisionTopics(kafka, settings.topicPrefix, [spec(input), spec(dlq)]);
+  });
+
+  async function produce(values: string[]): Promise<void> {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: settings.topicPrefix + input,
+      messages: values.map((value) => ({ key: value, value })),
+    });
+    await producer.disconnect();
+  }
+
+  async function committedOffset(groupId: string): Promise<string | undefined> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [topic] = await admin.fetchOffsets({ groupId, topics: [settings.topicPrefix + input] });
+      return topic?.partitions[0]?.offset;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('retries retriable errors, dead-letters permanent and persistently unclassified ones, and commits past all of them', async () => {
+    const handled: string[] = [];
+    const attempts = new Map<string, number>();
+    const handler = async (record: IncomingRecord) => {
+      const value = record.value?.toString() ?? '';
+      const n = (attempts.get(value) ?? 0) + 1;
+      attempts.set(value, n);
+      if (value === 'invalid') throw new InvalidInputError('value is not a touch');
+      if (value === 'flaky' && n < 3) throw new DependencyUnavailableError('database restarting');
+      if (value === 'bug') throw new TypeError('cannot read properties of undefined');
+      handled.push(value);
+    };
+    const sut = new RecordConsumer(kafka, settings, {
+      groupId: 'g-classify',
+      topics: [input],
+      deadLetterTopic: dlq,
+      handler,
+      maxUnclassifiedAttempts: 3,
+    });
+    const dead = await collectTopics(kafka, [settings.topicPrefix + dlq]);
+    await produce(['ok-1', 'invalid', 'flaky', 'bug', 'ok-2']);
+    await sut.start();
+    try {
+      await pollUntil(() => handled.includes('ok-2'), { timeoutMs: 30_000, description: 'ok-2 handled' });
+      expect(handled).toEqual(['ok-1', 'flaky', 'ok-2']);
+      expect(attempts.get('flaky')).toBe(3);
+      expect(attempts.get('invalid')).toBe(1);
+      expect(attempts.get('bug')).toBe(3);
+
+      await pollUntil(() => dead.records.length >= 2, { description: 'two dead letters' });
+      const byKey = new Map(dead.records.map((r) => [r.key, r]));
+      expect(byKey.get('invalid')?.headers['x-reclaim-dlq-reason']).toBe('value is not a touch');
+      expect(byKey.get('invalid')?.headers['x-reclaim-dlq-error-code']).toBe('INVALID_INPUT');
+      expect(byKey.get('bug')?.headers['x-reclaim-dlq-kind']).toBe('unclassified error after 3 attempts');
+      expect(byKey.get('bug')?.headers['x-reclaim-dlq-source']).toMatch(/input\.v1\/0@3$/);
+
+      await pollUntil(async () => (await committedOffset(sut.groupId)) === '5', { description: 'offset 5 committed' });
+    } finally {
+      await sut.stop();
+      await dead.stop();
+    }
+  });
+
+  it('does not commit a record whose handler did not finish, so a restarted consumer gets it again', async () => {
+    const seen: string[] = [];
+    let release: (() => void) | undefined;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const first = new RecordConsumer(kafka, settings, {
+      groupId: 'g-redeliver',
+      topics: [input],
+      deadLetterTopic: dlq,
+      handler: async (record) => {
+        const value = record.value?.toString() ?? '';
+        seen.push(value);
+        if (value === 'ok-1') await blocked; // stuck mid-effect when the process goes away
+      },
+    });
+    await first.start();
+    await pollUntil(() => seen.includes('ok-1'), { description: 'first consumer got ok-1' });
+    const stopping = first.stop();
+    release?.();
+    await stopping;
+    expect(await committedOffset(first.groupId)).not.toBe('1');
+
+    const again: string[] = [];
+    const second = new RecordConsumer(kafka, settings, {
+      groupId: 'g-redeliver',
+      topics: [input],
+      deadLetterTopic: dlq,
+      handler: async (record) => void again.push(record.value?.toString() ?? ''),
+      maxUnclassifiedAttempts: 1,
+    });
+    await second.start();
+    try {
+      await pollUntil(() => again.length >= 5, { description: 'redelivery' });
+      expect(again[0]).toBe('ok-1');
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -1,0 +1,157 @@
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import { ConsumerGroups, Contracts, deadLetterTopicSpec, Topics, type ConsumerGroupId } from '@reclaim/contracts';
+import { AppError, DependencyUnavailableError, errorMessage, InvalidInputError } from '@reclaim/core';
+import {
+  fetchHighWatermarks,
+  parseRecord,
+  RecordConsumer,
+  topicFor,
+  type IncomingRecord,
+  type KafkaSettings,
+} from '@reclaim/kafka';
+import { candidateScopes, caughtUp, judgeSuppression, type Recipient, type SuppressionVerdict } from './domain/suppression-match';
+import type { SuppressionChange, SuppressionViewRepository } from './suppression-view.repository';
+
+export interface SuppressionViewOptions {
+  /** The service's consumer group; the view reads in `<group>.suppression-view` and dead-letters to the group's DLQ. */
+  group: ConsumerGroupId;
+  /** How long `catchUp()` waits for the view before giving up with a retriable error. */
+  barrierTimeoutMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The service's materialised view of `reclaim.suppressions.v1`, kept in its own Postgres schema
+ * by a consumer of its own (never the service's main transport, so a send waiting on the barrier
+ * never blocks the view). Before deciding to send, call `catchUp()` then `isSuppressed()`: a
+ * suppression acknowledged by Kafka before `catchUp()` started is then seen.
+ */
+export class SuppressionView implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SuppressionView.name);
+  private consumer: RecordConsumer | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly settings: KafkaSettings,
+    private readonly admin: Admin,
+    private readonly repository: SuppressionViewRepository,
+    private readonly options: SuppressionViewOptions,
+  ) {}
+
+  get groupId(): string {
+    return `${ConsumerGroups[this.options.group]}.suppression-view`;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    this.consumer = new RecordConsumer(this.kafka, this.settings, {
+      groupId: this.groupId,
+      topics: [Topics.suppressions.name],
+      deadLetterTopic: deadLetterTopicSpec(this.options.group).name,
+      partitionsConsumedConcurrently: Topics.suppressions.partitions,
+      handler: (record) => this.apply(record),
+      onSkippedOffsets: ({ partition, nextOffset }) => this.repository.advanceTo(partition, nextOffset),
+      log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level](extra ? { msg: message, ...extra } : message),
+    });
+    await this.consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop();
+  }
+
+  health(): { up: boolean; detail: string } {
+    return this.consumer?.health() ?? { up: false, detail: 'suppression view not started' };
+  }
+
+  /**
+   * The read barrier: resolves once the view has applied everything the suppression topic held
+   * when it was called (every partition's position ≥ its high watermark). Throws a retriable
+   * DependencyUnavailableError when that takes longer than the barrier timeout or the view's
+   * consumer is down, so the caller's record is redelivered rather than sent unchecked.
+   */
+  async catchUp(): Promise<void> {
+    let highWatermarks: Map<number, bigint>;
+    try {
+      highWatermarks = await fetchHighWatermarks(this.admin, topicFor(this.settings, Topics.suppressions.name));
+    } catch (error) {
+      throw new DependencyUnavailableError(`suppression barrier: cannot read high watermarks: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+    const deadline = Date.now() + this.options.barrierTimeoutMs;
+    let delay = 5;
+    for (;;) {
+      const positions = await this.positions();
+      if (caughtUp(positions, highWatermarks)) return;
+      const health = this.health();
+      if (!health.up) throw new DependencyUnavailableError(`suppression view is not running: ${health.detail}`);
+      if (Date.now() >= deadline) {
+        const behind = [...highWatermarks]
+          .filter(([p, high]) => (positions.get(p) ?? 0n) < high)
+          .map(([p, high]) => `p${p} at ${positions.get(p) ?? 0n} < ${high}`);
+        throw new DependencyUnavailableError(
+          `suppression view did not catch up within ${this.options.barrierTimeoutMs} ms (${behind.join(', ')})`,
+        );
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 50);
+    }
+  }
+
+  /** Whether any suppression in the view stops a message to this recipient (call `catchUp()` first). */
+  async isSuppressed(recipient: Recipient): Promise<SuppressionVerdict> {
+    try {
+      const entries = await this.repository.findByScopes(candidateScopes(recipient));
+      return judgeSuppression(recipient, entries);
+    } catch (error) {
+      throw new DependencyUnavailableError(`suppression view unreadable: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  private async positions(): Promise<Map<number, bigint>> {
+    try {
+      return await this.repository.positions();
+    } catch (error) {
+      throw new DependencyUnavailableError(`suppression view unreadable: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  /** One record of the topic → the view, idempotently (the position moves in the same transaction). */
+  private async apply(record: IncomingRecord): Promise<void> {
+    let change: SuppressionChange;
+    let invalid: AppError | undefined;
+    if (record.value === null || record.value.length === 0) {
+      // A tombstone: compaction's way of lifting a suppression.
+      if (record.key) change = { kind: 'delete', scope: record.key };
+      else {
+        change = { kind: 'none' };
+        invalid = new InvalidInputError('suppression tombstone without a key');
+      }
+    } else {
+      try {
+        change = { kind: 'upsert', suppression: parseRecord(Contracts.suppression, record).payload };
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        // Unreadable: the position still moves past it (the barrier must not wait for it forever),
+        // and the record goes to the dead-letter topic with the reason.
+        change = { kind: 'none' };
+        invalid = error;
+      }
+    }
+    const applied = await this.repository.applyAt(record.partition, record.offset, change);
+    if (invalid && applied) throw invalid;
+  }
+}

@@ -1,0 +1,146 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { Contracts, deadLetterTopicSpec, SuppressionScopes, Topics, type Suppression } from '@reclaim/contracts';
+import { DependencyUnavailableError } from '@reclaim/core';
+import { EventPublisher, provisionTopics, topicFor, type KafkaSettings } from '@reclaim/kafka';
+import { openDatabase } from '@reclaim/persistence';
+import { collectTopics, createTestDatabase, pollUntil, testKafka, uniquePrefix, type TestDatabase } from '@reclaim/testing';
+import { CreateSuppressionView1764300000000, SuppressionView, SuppressionViewRepository } from '../src';
+
+describe(SuppressionView.name, () => {
+  const prefix = uniquePrefix('suppression-view');
+  let kafka: Kafka;
+  let settings: KafkaSettings;
+  let admin: Admin;
+  let database: TestDatabase;
+  let db: DataSource;
+  let publisher: EventPublisher;
+  let sut: SuppressionView;
+
+  const newView = (barrierTimeoutMs = 10_000) =>
+    new SuppressionView(kafka, settings, admin, new SuppressionViewRepository(db), { group: 'email', barrierTimeoutMs });
+
+  const suppression = (over: Partial<Suppression> & Pick<Suppression, 'scope'>): Suppression => ({
+    storeId: 's1',
+    reason: 'order_completed',
+    sourceEventId: `evt-${Math.random().toString(36).slice(2)}`,
+    suppressedAt: '2026-01-02T12:00:00.000Z',
+    ...over,
+  });
+
+  beforeAll(async () => {
+    ({ kafka, settings } = testKafka(prefix, 'suppression-view-test'));
+    await provisionTopics(kafka, prefix);
+    admin = kafka.admin();
+    await admin.connect();
+    database = await createTestDatabase('suppression_view');
+    db = await openDatabase({ url: database.url, schema: 'email', migrations: [CreateSuppressionView1764300000000] });
+    publisher = new EventPublisher(kafka, settings, { source: '/reclaim/test', transactionalProducers: 1 });
+    await publisher.connect();
+    sut = newView();
+    await sut.start();
+  });
+
+  afterAll(async () => {
+    await sut.stop();
+    await publisher.disconnect();
+    await admin.disconnect();
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('sees a cart suppression published just before the barrier', async () => {
+    await publisher.publish(Contracts.suppression, [suppression({ scope: SuppressionScopes.cart('s1', 'race-cart'), cartId: 'race-cart' })]);
+    await sut.catchUp();
+    await expect(sut.isSuppressed({ storeId: 's1', cartId: 'race-cart' })).resolves.toMatchObject({
+      suppressed: true,
+      reason: 'order_completed',
+    });
+    await expect(sut.isSuppressed({ storeId: 's1', cartId: 'other-cart' })).resolves.toEqual({ suppressed: false });
+  });
+
+  it('catches up past transaction markers (suppressions written in a Kafka transaction)', async () => {
+    const scope = SuppressionScopes.cart('s1', 'tx-cart');
+    await publisher.sendAtomically([publisher.message(Contracts.suppression, suppression({ scope, cartId: 'tx-cart' }))]);
+    await sut.catchUp();
+    await expect(sut.isSuppressed({ storeId: 's1', cartId: 'tx-cart' })).resolves.toMatchObject({ suppressed: true });
+    // Once more: the barrier must not wait forever for the commit marker's offset.
+    await publisher.sendAtomically([
+      publisher.message(Contracts.suppression, suppression({ scope: SuppressionScopes.cart('s1', 'tx-cart-2') })),
+    ]);
+    await sut.catchUp();
+    await sut.catchUp();
+  });
+
+  it('applies customer suppressions only to carts abandoned before the order', async () => {
+    await publisher.publish(Contracts.suppression, [
+      suppression({ scope: SuppressionScopes.customer('s1', 'cust-1'), customerId: 'cust-1', suppressedAt: '2026-01-02T12:00:00.000Z' }),
+    ]);
+    await sut.catchUp();
+    const base = { storeId: 's1', cartId: 'c-x', customerId: 'cust-1' };
+    await expect(sut.isSuppressed({ ...base, abandonedAt: new Date('2026-01-02T11:00:00Z') })).resolves.toMatchObject({
+      suppressed: true,
+      scope: SuppressionScopes.customer('s1', 'cust-1'),
+    });
+    await expect(sut.isSuppressed({ ...base, abandonedAt: new Date('2026-01-03T09:00:00Z') })).resolves.toEqual({
+      suppressed: false,
+    });
+  });
+
+  it('honours contact scopes and lifts a scope on a tombstone', async () => {
+    const scope = SuppressionScopes.email('s1', 'Ann@Example.com');
+    await publisher.publish(Contracts.suppression, [suppression({ scope, reason: 'unsubscribed' })]);
+    await sut.catchUp();
+    const ann = { storeId: 's1', cartId: 'c-ann', email: 'ann@example.com' };
+    await expect(sut.isSuppressed(ann)).resolves.toMatchObject({ suppressed: true, reason: 'unsubscribed' });
+
+    const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+    await producer.connect();
+    await producer.send({ topic: topicFor(settings, Topics.suppressions.name), acks: -1, messages: [{ key: scope, value: null }] });
+    await producer.disconnect();
+    await sut.catchUp();
+    await expect(sut.isSuppressed(ann)).resolves.toEqual({ suppressed: false });
+  });
+
+  it('dead-letters an unreadable record and still moves past it', async () => {
+    const dlq = await collectTopics(kafka, [topicFor(settings, deadLetterTopicSpec('email').name)]);
+    const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+    await producer.connect();
+    await producer.send({
+      topic: topicFor(settings, Topics.suppressions.name),
+      acks: -1,
+      messages: [{ key: 'cart:s1:garbage', value: '{"not":"a suppression"}' }],
+    });
+    await producer.disconnect();
+    await sut.catchUp();
+    await pollUntil(() => dlq.records.length === 1, { description: 'the unreadable record on the DLQ' });
+    expect(dlq.records[0]?.headers['x-reclaim-dlq-error-code']).toBe('INVALID_INPUT');
+    await dlq.stop();
+  });
+
+  it('keeps its position across restarts and applies nothing twice', async () => {
+    const before = await new SuppressionViewRepository(db).positions();
+    await sut.stop();
+    sut = newView();
+    await sut.start();
+    await sut.catchUp();
+    expect(await new SuppressionViewRepository(db).positions()).toEqual(before);
+  });
+
+  it('fails the barrier with a retriable error when the view cannot catch up', async () => {
+    const stopped = newView(300); // never started: its consumer is not running
+    await publisher.publish(Contracts.suppression, [suppression({ scope: SuppressionScopes.cart('s1', 'late') })]);
+    const rows = await new SuppressionViewRepository(db).positions();
+    const error = await stopped.catchUp().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // Either the running view already applied it (then nothing to wait for) or the barrier refused.
+    const after = await new SuppressionViewRepository(db).positions();
+    if (error === undefined) expect(after).not.toEqual(rows);
+    else {
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect((error as DependencyUnavailableError).retriable).toBe(true);
+    }
+  });
+});

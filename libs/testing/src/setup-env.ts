@@ -1,0 +1,3 @@
+import { silenceKafkajsTimerWarning } from '@reclaim/kafka';
+
+silenceKafkajsTimerWarning();

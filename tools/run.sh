@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The project's entry point for every npm script: puts the pinned Node first on PATH,
+# installs dependencies when they are missing or stale, starts what a command needs
+# (local Kafka broker, SMTP inbox) and stops what it started.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=node/ensure-node.sh
+source "$ROOT/tools/node/ensure-node.sh"
+
+log() { printf '\033[36m[reclaim]\033[0m %s\n' "$*" >&2; }
+
+ensure_deps() {
+  local marker="node_modules/.package-lock.json"
+  if [ ! -f "$marker" ] || [ package-lock.json -nt "$marker" ]; then
+    log "installing dependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+build() {
+  ensure_deps
+  rm -rf dist
+  node_modules/.bin/swc apps libs tools --extensions .ts -d dist --config-file .swcrc -q
+}
+
+BROKER_STARTED=""
+ensure_kafka() {
+  if [ -n "${KAFKA_BROKERS:-}" ]; then return; fi
+  log "starting a local Kafka broker (tools/kafka)"
+  local line
+  line="$(node tools/kafka/broker.mjs start | tail -n 1)"
+  export KAFKA_BROKERS="${line#KAFKA_BROKERS=}"
+  BROKER_STARTED=1
+  log "Kafka at $KAFKA_BROKERS"
+}
+
+MAILDEV_PID=""
+ensure_smtp() {
+  if [ -n "${SMTP_URL:-}" ]; then return; fi
+  local smtp_port="${MAILDEV_SMTP_PORT:-1025}" web_port="${MAILDEV_WEB_PORT:-1080}"
+  log "starting a local SMTP inbox (maildev): smtp://127.0.0.1:$smtp_port, web UI http://localhost:$web_port"
+  mkdir -p .local
+  node_modules/.bin/maildev --smtp "$smtp_port" --web "$web_port" --ip 127.0.0.1 --silent >.local/maildev.log 2>&1 &
+  MAILDEV_PID=$!
+  export SMTP_URL="smtp://127.0.0.1:$smtp_port"
+  export MAILDEV_WEB_URL="http://localhost:$web_port"
+}
+
+cleanup() {
+  local status=$?
+  if [ -n "$MAILDEV_PID" ]; then kill "$MAILDEV_PID" 2>/dev/null || true; fi
+  if [ -n "$BROKER_STARTED" ] && [ -z "${RECLAIM_KEEP_BROKER:-}" ]; then
+    node tools/kafka/broker.mjs stop >/dev/null 2>&1 || true
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Local defaults for dev and demo; every one can be overridden from the environment.
+local_defaults() {
+  export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reclaim}"
+  export INGESTION_API_KEYS="${INGESTION_API_KEYS:-demo-store:demo-store-key-0001}"
+  export RESUME_LINK_SECRET="${RESUME_LINK_SECRET:-local-dev-resume-secret}"
+  export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:${INGESTION_PORT:-3000}}"
+}
+
+SERVICES=(ingestion segmentation scheduler email sms push attribution)
+
+cmd="${1:-}"
+shift || true
+case "$cmd" in
+  build)
+    build
+    ;;
+  typecheck)
+    ensure_deps
+    node_modules/.bin/tsc -p tsconfig.json
+    ;;
+  lint)
+    ensure_deps
+    NX_DAEMON=false NX_NO_CLOUD=true node_modules/.bin/eslint apps libs tools "$@"
+    ;;
+  test)
+    ensure_deps
+    log "typecheck"
+    node_modules/.bin/tsc -p tsconfig.json
+    ensure_kafka
+    log "jest: unit, integration and end-to-end (real Kafka at $KAFKA_BROKERS, real PostgreSQL)"
+    node_modules/.bin/jest --ci "$@"
+    ;;
+  dev | demo)
+    build
+    ensure_kafka
+    ensure_smtp
+    local_defaults
+    if [ "$cmd" = demo ]; then export RECOVERY_TIME_SCALE="${RECOVERY_TIME_SCALE:-0.001}"; fi
+    names="$(IFS=,; echo "${SERVICES[*]}")"
+    cmds=()
+    for s in "${SERVICES[@]}"; do cmds+=("node dist/apps/$s/src/main.js"); done
+    if [ "$cmd" = dev ]; then
+      log "starting ${#SERVICES[@]} services; Ctrl-C stops everything"
+      node_modules/.bin/concurrently --kill-others --names "$names" --prefix "[{name}]" "${cmds[@]}"
+    else
+      node dist/tools/demo/demo.js "${cmds[@]}"
+    fi
+    ;;
+  bench)
+    build
+    ensure_kafka
+    local_defaults
+    node dist/tools/bench/bench.js "$@"
+    ;;
+  kafka-start)
+    export RECLAIM_KEEP_BROKER=1
+    ensure_kafka
+    echo "KAFKA_BROKERS=$KAFKA_BROKERS"
+    ;;
+  kafka-stop)
+    node tools/kafka/broker.mjs stop
+    ;;
+  *)
+    echo "usage: tools/run.sh {build|typecheck|lint|test|dev|demo|bench|kafka-start|kafka-stop}" >&2
+    exit 64
+    ;;
+esac
