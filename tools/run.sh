@@ -96,7 +96,7 @@ case "$cmd" in
     ensure_kafka
     ensure_smtp
     local_defaults
-    if [ "$cmd" = demo ]; then export RECOVERY_TIME_SCALE="${RECOVERY_TIME_SCALE:-0.001}"; fi
+    if [ "$cmd" = demo ]; then export RECOVERY_TIME_SCALE="${RECOVERY_TIME_SCALE:-0.0002}"; fi
     names="$(IFS=,; echo "${SERVICES[*]}")"
     cmds=()
     for s in "${SERVICES[@]}"; do cmds+=("node dist/apps/$s/src/main.js"); done

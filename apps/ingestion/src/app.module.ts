@@ -19,6 +19,7 @@ export class AppModule {
           publisher: {
             transactionalProducers: config.INGESTION_TX_PRODUCERS,
             transactionalIdPrefix: `reclaim-ingestion-${config.INGESTION_INSTANCE_ID}`,
+            sendTimeoutMs: config.INGESTION_KAFKA_TIMEOUT_MS,
           },
         }),
         EventsModule,

@@ -21,6 +21,8 @@ export const IngestionConfig = z.object({
     }),
   /** Transactional producers that may run batches at once. */
   INGESTION_TX_PRODUCERS: envInt(4, { min: 1, max: 64 }),
+  /** A batch Kafka has not acknowledged within this time is answered 503 (nothing accepted). */
+  INGESTION_KAFKA_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   /** Stable per instance: transactional ids derive from it, so a restart fences its predecessor. */
   INGESTION_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default(hostname().replace(/[^A-Za-z0-9._-]/g, '-')),
   /** Signs resume links (shared with the channel services). */

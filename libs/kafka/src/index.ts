@@ -1,3 +1,4 @@
+export * from './client';
 export * from './settings';
 export * from './records';
 export * from './publisher';

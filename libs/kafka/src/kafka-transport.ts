@@ -21,9 +21,10 @@ export class KafkaRecordContext extends BaseRpcContext<[IncomingRecord]> {
  */
 @Catch()
 export class RethrowRpcExceptionFilter extends BaseExceptionFilter {
-  override catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+  override catch(exception: unknown, host: ArgumentsHost): Observable<never> | undefined {
     if (host.getType() === 'rpc') return throwError(() => exception);
     super.catch(exception, host);
+    return undefined;
   }
 }
 
@@ -70,6 +71,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     throw new Error('KafkaTransport does not emit events');
   }
 
+  // The signature is Nest's (Server.unwrap<T>()).
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
   unwrap<T>(): T {
     return this.kafka as T;
   }

@@ -12,6 +12,8 @@ export interface PublisherOptions {
   transactionalProducers?: number;
   /** Unique per process: transactional ids must not be shared by two live processes. */
   transactionalIdPrefix?: string;
+  /** Give up on an atomic send after this long (the caller answers "unavailable"). */
+  sendTimeoutMs?: number;
 }
 
 /**
@@ -81,7 +83,9 @@ export class EventPublisher {
     if (messages.length === 0) return;
     if (this.all.length === 0) throw new Error('EventPublisher was created without transactional producers');
     const producer = await this.acquire();
-    try {
+    // The producer goes back to the pool only when its transaction has settled, even if the
+    // caller stopped waiting for it.
+    const work = (async () => {
       const tx = await producer.transaction();
       try {
         await tx.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
@@ -90,10 +94,19 @@ export class EventPublisher {
         await tx.abort().catch(() => undefined);
         throw error;
       }
+    })().finally(() => this.release(producer));
+    const timeoutMs = this.options.sendTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([work, timeout]);
     } catch (error) {
+      work.catch(() => undefined);
       throw new DependencyUnavailableError(`Kafka transaction failed: ${errorMessage(error)}`, { cause: error });
     } finally {
-      this.release(producer);
+      clearTimeout(timer);
     }
   }
 

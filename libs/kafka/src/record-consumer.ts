@@ -110,7 +110,8 @@ export class RecordConsumer {
     await Promise.allSettled([this.consumer?.disconnect(), this.dlqProducer?.disconnect()]);
   }
 
-  private async process({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  private async process(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
     const logicalTopic = topic.startsWith(this.settings.topicPrefix) ? topic.slice(this.settings.topicPrefix.length) : topic;
     const record: IncomingRecord = {
       topic,
@@ -119,7 +120,7 @@ export class RecordConsumer {
       offset: message.offset,
       key: message.key ? message.key.toString('utf8') : null,
       value: message.value,
-      headers: (message.headers ?? {}) as IncomingRecord['headers'],
+      headers: message.headers ?? {},
       timestamp: message.timestamp,
     };
     const maxUnclassified = this.options.maxUnclassifiedAttempts ?? 5;
@@ -149,7 +150,9 @@ export class RecordConsumer {
         });
         const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
         await sleep(delay);
-        await heartbeat().catch(() => undefined);
+        await payload.heartbeat().catch(() => undefined);
+        // stop() may have run while this record waited.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (!this.running) throw error;
       }
     }
@@ -172,7 +175,9 @@ export class RecordConsumer {
       'x-reclaim-dlq-source': `${record.topic}/${record.partition}@${record.offset}`,
       'x-reclaim-dlq-at': new Date().toISOString(),
     });
-    await this.dlqProducer!.send({
+    const producer = this.dlqProducer;
+    if (!producer) throw new Error('RecordConsumer.deadLetter called before start()');
+    await producer.send({
       topic: topicFor(this.settings, this.options.deadLetterTopic),
       acks: -1,
       messages: [{ key: record.key, value: record.value, headers }],

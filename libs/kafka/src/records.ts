@@ -52,7 +52,7 @@ export function parseRecord<S extends z.ZodType>(contract: Contract<S>, record: 
       details,
     );
   }
-  return { payload: result.data as z.output<S>, cloudEvent, record };
+  return { payload: result.data, cloudEvent, record };
 }
 
 export interface OutgoingMessage {
@@ -68,7 +68,7 @@ export function buildMessage<S extends z.ZodType>(
   payload: z.input<S>,
   opts: { source: string; topicPrefix: string; time?: Date },
 ): OutgoingMessage {
-  const parsed = contract.schema.parse(payload) as z.output<S>;
+  const parsed = contract.schema.parse(payload);
   const attrs: CloudEventAttributes = {
     id: contract.id(parsed),
     source: opts.source,

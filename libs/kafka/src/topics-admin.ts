@@ -57,3 +57,67 @@ export async function fetchHighWatermarks(admin: Admin, topic: string): Promise<
   const offsets = await admin.fetchTopicOffsets(topic);
   return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
 }
+
+/** The slice of kafkajs' internal Cluster that HighWatermarkReader uses (kafkajs 2.2.4). */
+interface KafkajsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  refreshMetadataIfNecessary(): Promise<void>;
+  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number }>;
+  fetchTopicsOffset(
+    topics: Array<{ topic: string; fromBeginning: boolean; partitions: Array<{ partition: number }> }>,
+  ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
+}
+
+type CreateCluster = (options: { allowAutoTopicCreation: boolean; isolationLevel: number }) => KafkajsCluster;
+
+/** kafkajs' ISOLATION_LEVEL.READ_UNCOMMITTED. */
+const READ_UNCOMMITTED = 0;
+
+/**
+ * Reads true high watermarks (ListOffsets with READ_UNCOMMITTED isolation). kafkajs' admin
+ * `fetchTopicOffsets` asks with READ_COMMITTED and so returns the last stable offset: right after
+ * a transaction commits, its markers may not be written yet and the LSO still sits before the
+ * committed records — a barrier built on it lets a send pass a suppression that ingestion has
+ * already acknowledged. The high watermark covers every acknowledged record, committed or not
+ * yet marked; a read_committed view reaches it once the markers land.
+ *
+ * kafkajs exposes no isolation level on the admin client, so this uses its (frozen, 2.2.4)
+ * internal cluster factory; it fails loudly at construction if that ever changes.
+ */
+export class HighWatermarkReader {
+  private readonly cluster: KafkajsCluster;
+  private connected: Promise<void> | undefined;
+
+  constructor(kafka: Kafka) {
+    const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+    const factory: unknown = key === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[key];
+    if (typeof factory !== 'function') throw new Error('HighWatermarkReader: kafkajs internals changed (no createCluster)');
+    this.cluster = (factory as CreateCluster)({ allowAutoTopicCreation: false, isolationLevel: READ_UNCOMMITTED });
+  }
+
+  async highWatermarks(topic: string): Promise<Map<number, bigint>> {
+    this.connected ??= this.cluster.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
+    await this.connected;
+    try {
+      await this.cluster.addTargetTopic(topic);
+      await this.cluster.refreshMetadataIfNecessary();
+      const partitions = this.cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId }));
+      const [result] = await this.cluster.fetchTopicsOffset([{ topic, fromBeginning: false, partitions }]);
+      return new Map((result?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    } catch (error) {
+      await this.cluster.refreshMetadata().catch(() => undefined); // a moved leader: look again next time
+      throw error;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    this.connected = undefined;
+    await this.cluster.disconnect();
+  }
+}

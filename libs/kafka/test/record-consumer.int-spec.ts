@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { DependencyUnavailableError, InvalidInputError } from '@reclaim/core';
 import { type TopicSpec } from '@reclaim/contracts';
-import { RecordConsumer, provisionTopics, type IncomingRecord, type KafkaSettings } from '@reclaim/kafka';
+import { RecordConsumer, provisionTopics, type IncomingRecord, type KafkaSettings } from '../src';
 import { collectTopics, pollUntil, testKafka, uniquePrefix } from '@reclaim/testing';
 
 const spec = (name: string): TopicSpec => ({

@@ -10,12 +10,19 @@ import {
 } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { Kafka, type Admin } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { errorMessage, TimeScale } from '@reclaim/core';
 import { ConsumerGroups, deadLetterTopicSpec, type ConsumerGroupId } from '@reclaim/contracts';
-import { createKafka, EventPublisher, KafkaTransport, provisionTopics, type KafkaSettings } from '@reclaim/kafka';
+import {
+  createKafka,
+  EventPublisher,
+  Kafka,
+  KafkaTransport,
+  provisionTopics,
+  type Admin,
+  type KafkaSettings,
+} from '@reclaim/kafka';
 import { openDatabase } from '@reclaim/persistence';
 import type { BaseConfig, ServiceName } from './base-config';
 
@@ -23,7 +30,7 @@ export interface PlatformOptions {
   service: ServiceName;
   config: BaseConfig;
   database?: { migrations: Array<new () => MigrationInterface> };
-  publisher?: { transactionalProducers?: number; transactionalIdPrefix?: string };
+  publisher?: { transactionalProducers?: number; transactionalIdPrefix?: string; sendTimeoutMs?: number };
   consumer?: { group: ConsumerGroupId; partitionsConsumedConcurrently?: number };
 }
 
@@ -164,6 +171,7 @@ export class PlatformModule {
             source: `/reclaim/${service}`,
             transactionalProducers: options.publisher?.transactionalProducers ?? 0,
             ...(options.publisher?.transactionalIdPrefix ? { transactionalIdPrefix: options.publisher.transactionalIdPrefix } : {}),
+            ...(options.publisher?.sendTimeoutMs ? { sendTimeoutMs: options.publisher.sendTimeoutMs } : {}),
           });
           await publisher.connect();
           return publisher;

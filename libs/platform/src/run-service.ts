@@ -1,5 +1,5 @@
-import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import { NestFactory, type IEntryNestModule } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from '@reclaim/core';
 import { KafkaTransport, RethrowRpcExceptionFilter, silenceKafkajsTimerWarning } from '@reclaim/kafka';
@@ -9,14 +9,14 @@ import { KafkaTransport, RethrowRpcExceptionFilter, silenceKafkajsTimerWarning }
  * connections), the Kafka transport when the service consumes, then HTTP.
  */
 export async function runService(
-  appModule: Type | ReturnType<() => unknown>,
+  appModule: IEntryNestModule,
   opts: { port: number; host?: string; nest?: NestApplicationOptions },
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(appModule as Type, { bufferLogs: true, ...opts.nest });
+  const app = await NestFactory.create(appModule, { bufferLogs: true, ...opts.nest });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.useGlobalFilters(new RethrowRpcExceptionFilter(app.getHttpAdapter()));
-  const transport = app.get(KafkaTransport, { strict: false }) as KafkaTransport | null;
+  const transport = app.get<KafkaTransport, KafkaTransport | null>(KafkaTransport, { strict: false });
   if (transport) {
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
     await app.startAllMicroservices();

@@ -42,7 +42,9 @@ export async function resolveKafka(): Promise<{ brokers: string; stop?: () => Pr
       })
       .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
       .start();
-    return { brokers: `127.0.0.1:${port}`, how: 'testcontainers', stop: async () => void (await container.stop()) };
+    return { brokers: `127.0.0.1:${port}`, how: 'testcontainers', stop: async () => {
+        await container.stop();
+      } };
   }
   const { stdout } = await run(process.execPath, [resolve(REPO_ROOT, 'tools/kafka/broker.mjs'), 'start'], {
     cwd: REPO_ROOT,
@@ -53,7 +55,9 @@ export async function resolveKafka(): Promise<{ brokers: string; stop?: () => Pr
   return {
     brokers: line.slice('KAFKA_BROKERS='.length),
     how: 'native broker (tools/kafka)',
-    stop: async () => void (await run(process.execPath, [resolve(REPO_ROOT, 'tools/kafka/broker.mjs'), 'stop'], { cwd: REPO_ROOT })),
+    stop: async () => {
+      await run(process.execPath, [resolve(REPO_ROOT, 'tools/kafka/broker.mjs'), 'stop'], { cwd: REPO_ROOT });
+    },
   };
 }
 
@@ -71,7 +75,9 @@ export async function resolvePostgres(): Promise<{ url: string; stop?: () => Pro
     return {
       url: `postgres://postgres@${container.getHost()}:${container.getMappedPort(5432)}/postgres`,
       how: 'testcontainers',
-      stop: async () => void (await container.stop()),
+      stop: async () => {
+        await container.stop();
+      },
     };
   }
   return { url: DEFAULT_DATABASE_URL, how: 'local PostgreSQL' };

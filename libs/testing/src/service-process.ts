@@ -31,8 +31,8 @@ export async function startServiceProcess(
     env: { ...process.env, ...env, [`${name.toUpperCase()}_PORT`]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
   await pollUntil(
@@ -53,7 +53,10 @@ export async function startServiceProcess(
     logFile,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolveStop) => {
-        if (exited !== undefined) return resolveStop(exited);
+        if (exited !== undefined) {
+          resolveStop(exited);
+          return;
+        }
         const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
         child.once('exit', (code) => {
           clearTimeout(timer);

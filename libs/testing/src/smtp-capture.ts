@@ -16,7 +16,7 @@ export class SmtpCapture {
   port = 0;
 
   async start(): Promise<this> {
-    this.server = new SMTPServer({
+    const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
@@ -35,13 +35,16 @@ export class SmtpCapture {
               });
               callback();
             },
-            (error: Error) => callback(error),
+            (error: unknown) => {
+              callback(error instanceof Error ? error : new Error(String(error)));
+            },
           );
         });
       },
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    this.port = ((this.server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    this.port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
     return this;
   }
 

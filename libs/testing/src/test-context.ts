@@ -92,7 +92,7 @@ export async function collectTopics(kafka: Kafka, topics: string[]): Promise<{ r
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
+    eachMessage: ({ topic, partition, message }) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(message.headers ?? {})) {
         const first = Array.isArray(v) ? v[0] : v;
@@ -108,6 +108,7 @@ export async function collectTopics(kafka: Kafka, topics: string[]): Promise<{ r
         }
       }
       records.push({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, value, headers });
+      return Promise.resolve();
     },
   });
   return { records, stop: () => consumer.disconnect() };

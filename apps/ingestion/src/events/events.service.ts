@@ -14,7 +14,7 @@ export interface IngestResult {
 }
 
 const eventsCounter =
-  (register.getSingleMetric('reclaim_ingestion_events_total') as Counter<string> | undefined) ??
+  (register.getSingleMetric('reclaim_ingestion_events_total') as Counter | undefined) ??
   new Counter({
     name: 'reclaim_ingestion_events_total',
     help: 'Events received on POST /v1/events, by outcome (accepted, duplicate, rejected).',

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { Topics, deadLetterTopicSpec } from '@reclaim/contracts';
+import { provisionTopics } from '@reclaim/kafka';
+import {
+  SmtpCapture,
+  collectTopics,
+  createTestDatabase,
+  freePort,
+  pollUntil,
+  startServiceProcess,
+  testKafka,
+  uniquePrefix,
+  type RunningService,
+  type TestDatabase,
+} from '@reclaim/testing';
+
+/**
+ * The whole system as processes: HTTP in, real Kafka and Postgres between, a real SMTP socket out.
+ * RECOVERY_TIME_SCALE=0.0003: checkout idle 15 min = 0.27 s, email 1 at 1 h = 1.1 s,
+ * email 2 at 24 h = 26 s, email 3 at 48 h = 52 s.
+ */
+const SCALE = 0.0003;
+const HOUR_MS = 3_600_000 * SCALE;
+const KEY = 'e2e-store-key-0001';
+const SERVICES = ['ingestion', 'segmentation', 'scheduler', 'email', 'sms', 'push', 'attribution'] as const;
+
+jest.setTimeout(240_000);
+
+describe('walking skeleton: shopper event → abandonment → timed email → suppression', () => {
+  const smtp = new SmtpCapture();
+  const running: RunningService[] = [];
+  let db: TestDatabase;
+  let kafka: Kafka;
+  let prefix: string;
+  let ingestion: string;
+  let observed: Awaited<ReturnType<typeof collectTopics>>;
+
+  beforeAll(async () => {
+    prefix = uniquePrefix('e2e');
+    ({ kafka } = testKafka(prefix));
+    await provisionTopics(kafka, prefix);
+    db = await createTestDatabase('e2e');
+    await smtp.start();
+    observed = await collectTopics(kafka, [
+      prefix + Topics.deliveries.name,
+      prefix + Topics.abandonments.name,
+      prefix + deadLetterTopicSpec('segmentation').name,
+    ]);
+    const ports = await Promise.all(SERVICES.map(() => freePort()));
+    const ingestionPort = ports[0] ?? 0;
+    ingestion = `http://127.0.0.1:${ingestionPort}`;
+    const env = {
+      KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '',
+      KAFKA_TOPIC_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      SMTP_URL: smtp.url,
+      INGESTION_API_KEYS: `e2e-store:${KEY}`,
+      RECOVERY_TIME_SCALE: String(SCALE),
+      RECOVERY_HOLDOUT_PERCENT: '0',
+      RESUME_LINK_SECRET: 'e2e-resume-secret',
+      PUBLIC_BASE_URL: ingestion,
+      EMAIL_PUBLIC_URL: `http://127.0.0.1:${ports[3] ?? 0}`,
+      LOG_LEVEL: 'info',
+      INGESTION_INSTANCE_ID: `e2e-${randomUUID().slice(0, 8)}`,
+    };
+    // Started together: each provisions, migrates its own schema and joins its group.
+    running.push(...(await Promise.all(SERVICES.map((name, i) => startServiceProcess(name, ports[i] ?? 0, env)))));
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((s) => s.stop()));
+    await observed?.stop();
+    await smtp.stop();
+    await db?.drop();
+  });
+
+  const post = async (events: unknown[]) => {
+    const res = await fetch(`${ingestion}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  const shopper = (name: string) => {
+    const cartId = `cart-${name}-${randomUUID().slice(0, 6)}`;
+    const email = `${name}-${randomUUID().slice(0, 6)}@example.com`;
+    const at = () => new Date().toISOString();
+    const customer = { id: `cust-${cartId}`, email, firstName: 'Ada', ordersCount: 0, timezone: 'Europe/Paris' };
+    const cart = {
+      currency: 'EUR',
+      items: [{ sku: 'LS-1', productId: 'p-ls', title: 'Linen Shirt', quantity: 1, unitPrice: 4900, url: 'https://shop.example/p/ls' }],
+    };
+    return {
+      cartId,
+      email,
+      checkoutAbandon: () => [
+        { id: `${cartId}-1`, type: 'cart.updated', occurredAt: at(), cartId, customer, cart, device: 'mobile' },
+        { id: `${cartId}-2`, type: 'checkout.started', occurredAt: at(), cartId, customer, cart, checkout: { step: 'contact' } },
+      ],
+      order: () => [
+        { id: `${cartId}-order`, type: 'order.completed', occurredAt: at(), cartId, customer, order: { id: `o-${cartId}`, total: 4900, currency: 'EUR' } },
+      ],
+    };
+  };
+
+  const deliveriesFor = (cartId: string) =>
+    observed.records
+      .filter((r) => r.topic.endsWith(Topics.deliveries.name))
+      .map((r) => r.value as { cartId: string; status: string; sequence?: number; reason?: string })
+      .filter((d) => d.cartId === cartId);
+
+  it('sends a checkout abandoner the first email, naming the product, on a real SMTP socket', async () => {
+    const ada = shopper('abandoner');
+    expect(await post(ada.checkoutAbandon())).toEqual({ status: 202, body: { accepted: 2, duplicates: 0 } });
+
+    const [mail] = await pollUntil(() => (smtp.to(ada.email).length > 0 ? smtp.to(ada.email) : undefined), {
+      timeoutMs: 60_000,
+      description: `first email to ${ada.email}`,
+    });
+    expect(mail?.mail.subject).toBe('Your Linen Shirt is still here');
+    expect(mail?.mail.headers.get('list-unsubscribe')).toBeDefined();
+    expect(mail?.mail.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/r\/[A-Za-z0-9_.-]+)/.exec(mail?.mail.text ?? '')?.[1];
+    expect(link).toBeDefined();
+    const click = await fetch(link ?? '', { redirect: 'manual' });
+    expect(click.status).toBe(302);
+
+    await pollUntil(() => deliveriesFor(ada.cartId).some((d) => d.status === 'sent'), { description: 'sent delivery' });
+    const abandonment = observed.records.find((r) => (r.value as { cartId?: string }).cartId === ada.cartId && r.topic.endsWith(Topics.abandonments.name));
+    expect(abandonment?.value).toMatchObject({ stage: 'checkout', holdout: false });
+  });
+
+  it('sends nothing to a cart whose order completes before its first touch', async () => {
+    const bo = shopper('buyer');
+    expect((await post(bo.checkoutAbandon())).status).toBe(202);
+    expect((await post(bo.order())).status).toBe(202);
+    // Past the first touch's due time (1 h scaled) and a comfortable margin, nothing arrived.
+    const watchUntil = Date.now() + 3 * HOUR_MS + 5_000;
+    await pollUntil(() => Date.now() > watchUntil, { timeoutMs: 30_000, intervalMs: 200 });
+    expect(smtp.to(bo.email)).toHaveLength(0);
+    expect(deliveriesFor(bo.cartId).filter((d) => d.status === 'sent')).toHaveLength(0);
+  });
+
+  it('sends nothing more to a cart whose order completes after its first email', async () => {
+    const cy = shopper('late-buyer');
+    expect((await post(cy.checkoutAbandon())).status).toBe(202);
+    await pollUntil(() => smtp.to(cy.email).length === 1, { timeoutMs: 60_000, description: 'first email' });
+    expect((await post(cy.order())).status).toBe(202);
+
+    // Emails 2 and 3 are cancelled with the order as the reason ...
+    const cancelled = await pollUntil(
+      () => {
+        const c = deliveriesFor(cy.cartId).filter((d) => d.status === 'cancelled' || d.status === 'skipped');
+        return c.length >= 2 ? c : undefined;
+      },
+      { timeoutMs: 60_000, description: 'touches 2 and 3 cancelled' },
+    );
+    expect(cancelled.every((d) => /order_completed/.test(d.reason ?? ''))).toBe(true);
+    // ... and past email 3's due time (48 h scaled) the shopper still has exactly one email.
+    const watchUntil = Date.now() + 50 * HOUR_MS;
+    await pollUntil(() => Date.now() > watchUntil, { timeoutMs: 90_000, intervalMs: 500 });
+    expect(smtp.to(cy.email)).toHaveLength(1);
+  });
+
+  it('rejects an invalid batch with details, and nothing from it is ever mailed', async () => {
+    const dee = shopper('invalid');
+    const [good, second] = dee.checkoutAbandon();
+    const res = await post([good, { ...second, occurredAt: 'not a time' }]);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'validation_failed', details: [{ index: 1, path: 'occurredAt' }] });
+    const watchUntil = Date.now() + 3 * HOUR_MS + 5_000;
+    await pollUntil(() => Date.now() > watchUntil, { timeoutMs: 30_000, intervalMs: 200 });
+    expect(smtp.to(dee.email)).toHaveLength(0);
+  });
+
+  it('counts a repeated id as a duplicate and mails the shopper once', async () => {
+    const eve = shopper('repeat');
+    const events = eve.checkoutAbandon();
+    expect(await post(events)).toEqual({ status: 202, body: { accepted: 2, duplicates: 0 } });
+    expect(await post(events)).toEqual({ status: 202, body: { accepted: 0, duplicates: 2 } });
+    await pollUntil(() => smtp.to(eve.email).length === 1, { timeoutMs: 60_000, description: 'one email' });
+    await pollUntil(() => deliveriesFor(eve.cartId).some((d) => d.status === 'sent'));
+    expect(smtp.to(eve.email)).toHaveLength(1);
+  });
+
+  it('dead-letters an unreadable record with the reason and keeps consuming', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: prefix + Topics.storefrontEvents.name,
+      messages: [{ key: 'e2e-store:garbage', value: '{not json', headers: { ce_specversion: '1.0', ce_id: 'x', ce_source: '/test', ce_type: 'reclaim.storefront-event', ce_time: new Date().toISOString() } }],
+    });
+    await producer.disconnect();
+    const dead = await pollUntil(() => observed.records.find((r) => r.key === 'e2e-store:garbage'), {
+      timeoutMs: 30_000,
+      description: 'dead letter',
+    });
+    expect(dead.headers['x-reclaim-dlq-reason']).toMatch(/not JSON/);
+    expect(dead.topic).toBe(prefix + deadLetterTopicSpec('segmentation').name);
+
+    // The consumer moved on: a new abandoner still gets mail.
+    const fay = shopper('after-garbage');
+    expect((await post(fay.checkoutAbandon())).status).toBe(202);
+    await pollUntil(() => smtp.to(fay.email).length === 1, { timeoutMs: 60_000, description: 'email after the dead letter' });
+  });
+});
