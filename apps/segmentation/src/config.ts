@@ -12,7 +12,11 @@ const isDuration = (text: string): boolean => {
 
 /** A business duration such as `30m`; parsed to milliseconds (before RECOVERY_TIME_SCALE). */
 const envDuration = (fallback: string) =>
-  z.string().default(fallback).refine(isDuration, 'must be a positive duration such as 30m, 1h, 2d').transform(parseDuration);
+  z
+    .string()
+    .default(fallback)
+    .refine(isDuration, 'must be a positive duration such as 30m, 1h, 2d')
+    .transform(parseDuration);
 
 export const SegmentationConfig = z.object({
   ...baseConfigShape,

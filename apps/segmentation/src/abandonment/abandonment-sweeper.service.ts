@@ -51,7 +51,9 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
     const { windows, sweepBatch, holdoutPercent } = this.settings;
     return this.carts.transaction(async (tx) => {
       const idle = await this.carts.lockIdleCarts(tx, idleCutoffs(now, windows), sweepBatch);
-      const abandonments = idle.filter((c) => isAbandonedAt(c, now, windows)).map((c) => buildAbandonment(c, now, holdoutPercent));
+      const abandonments = idle
+        .filter((c) => isAbandonedAt(c, now, windows))
+        .map((c) => buildAbandonment(c, now, holdoutPercent));
       if (abandonments.length === 0) return 0;
       // Inside the transaction on purpose: the carts stay locked and open until Kafka acknowledged.
       await this.publisher.publish(Contracts.abandonment, abandonments);

@@ -66,7 +66,10 @@ export class CartStateRepository {
   }
 
   async findCart(storeId: string, cartId: string): Promise<CartState | undefined> {
-    const rows: CartRow[] = await this.db.query('SELECT * FROM carts WHERE store_id = $1 AND cart_id = $2', [storeId, cartId]);
+    const rows: CartRow[] = await this.db.query('SELECT * FROM carts WHERE store_id = $1 AND cart_id = $2', [
+      storeId,
+      cartId,
+    ]);
     const row = rows[0];
     return row ? toCartState(row) : undefined;
   }

@@ -15,21 +15,21 @@ function cart(partial: Partial<CartState> = {}): CartState {
   };
 }
 
-describe('idleWindowFor', () => {
+describe(idleWindowFor.name, () => {
   it('gives checkout the shorter window', () => {
     expect(idleWindowFor('checkout', windows)).toBe(15 * MINUTE_MS);
     expect(idleWindowFor('cart', windows)).toBe(30 * MINUTE_MS);
   });
 });
 
-describe('idleCutoffs', () => {
+describe(idleCutoffs.name, () => {
   it('subtracts each window from now', () => {
     const sut = idleCutoffs(after(60), windows);
     expect(sut).toEqual({ cart: after(30), checkout: after(45) });
   });
 });
 
-describe('isAbandonedAt', () => {
+describe(isAbandonedAt.name, () => {
   it('abandons a checkout cart after 15 minutes and a cart after 30', () => {
     expect(isAbandonedAt(cart({ stage: 'checkout' }), after(14), windows)).toBe(false);
     expect(isAbandonedAt(cart({ stage: 'checkout' }), after(15), windows)).toBe(true);

@@ -23,7 +23,7 @@ function cart(partial: Partial<CartState> = {}): CartState {
   };
 }
 
-describe('buildPlan', () => {
+describe(buildPlan.name, () => {
   it('plans three emails at 1 h, 24 h and 48 h of business time', () => {
     const sut = buildPlan('a1', false);
     expect(sut.map((t) => [t.sequence, t.channel, t.offsetMs, t.template, t.incentive])).toEqual([
@@ -39,13 +39,15 @@ describe('buildPlan', () => {
   });
 });
 
-describe('cartSnapshot', () => {
+describe(cartSnapshot.name, () => {
   it('values the cart as the sum of quantity times unit price', () => {
-    expect(cartSnapshot({ currency: 'EUR', items: [{ sku: 'A', title: 'Mug', quantity: 3, unitPrice: 200 }] }).value).toBe(600);
+    expect(
+      cartSnapshot({ currency: 'EUR', items: [{ sku: 'A', title: 'Mug', quantity: 3, unitPrice: 200 }] }).value,
+    ).toBe(600);
   });
 });
 
-describe('buildAbandonment', () => {
+describe(buildAbandonment.name, () => {
   it('builds a valid abandonment with a deterministic id', () => {
     const sut = buildAbandonment(cart(), abandonedAt, 0);
     expect(Abandonment.parse(sut)).toEqual(sut);

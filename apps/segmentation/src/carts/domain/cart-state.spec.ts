@@ -12,7 +12,7 @@ function replay(...events: StorefrontEvent[]): CartState {
   return events.reduce(applyEvent, newCartState('s1', 'c1'));
 }
 
-describe('applyEvent', () => {
+describe(applyEvent.name, () => {
   it('starts open in the cart stage with email allowed and sms/push not', () => {
     const sut = replay(event({ type: 'cart.created', occurredAt: at(0), cart: { currency: 'EUR', items: [item] } }));
     expect(sut).toMatchObject({ status: 'open', stage: 'cart', consent: { email: true, sms: false, push: false } });
@@ -59,19 +59,22 @@ describe('applyEvent', () => {
   it('re-opens an abandoned cart on newer activity, not on stale or non-activity events', () => {
     const abandoned: CartState = { ...replay(event({ type: 'cart.created', occurredAt: at(5) })), status: 'abandoned' };
     expect(applyEvent(abandoned, event({ type: 'cart.viewed', occurredAt: at(4) })).status).toBe('abandoned');
-    expect(applyEvent(abandoned, event({ type: 'consent.updated', occurredAt: at(9), consent: { email: true } })).status).toBe(
-      'abandoned',
-    );
+    expect(
+      applyEvent(abandoned, event({ type: 'consent.updated', occurredAt: at(9), consent: { email: true } })).status,
+    ).toBe('abandoned');
     expect(applyEvent(abandoned, event({ type: 'cart.viewed', occurredAt: at(6) })).status).toBe('open');
   });
 
   it('counts applied events and remembers the last one', () => {
-    const sut = replay(event({ type: 'cart.created', occurredAt: at(0) }), event({ type: 'cart.viewed', occurredAt: at(1) }));
+    const sut = replay(
+      event({ type: 'cart.created', occurredAt: at(0) }),
+      event({ type: 'cart.viewed', occurredAt: at(1) }),
+    );
     expect(sut).toMatchObject({ eventsApplied: 2, lastEventId: `e-cart.viewed-${at(1)}` });
   });
 });
 
-describe('mergeCustomer', () => {
+describe(mergeCustomer.name, () => {
   it('lets later fields override and keeps fields the event does not mention', () => {
     expect(mergeCustomer({ email: 'a@x.io', firstName: 'Ann' }, { firstName: 'Anna', id: 'u1' }, false)).toEqual({
       email: 'a@x.io',
@@ -81,11 +84,14 @@ describe('mergeCustomer', () => {
   });
 
   it('only fills gaps from a stale event', () => {
-    expect(mergeCustomer({ firstName: 'Anna' }, { firstName: 'Ann', id: 'u1' }, true)).toEqual({ firstName: 'Anna', id: 'u1' });
+    expect(mergeCustomer({ firstName: 'Anna' }, { firstName: 'Ann', id: 'u1' }, true)).toEqual({
+      firstName: 'Anna',
+      id: 'u1',
+    });
   });
 });
 
-describe('mergeConsent', () => {
+describe(mergeConsent.name, () => {
   const current = { email: true, sms: false, push: false };
 
   it('treats absence as unchanged', () => {
@@ -94,6 +100,10 @@ describe('mergeConsent', () => {
   });
 
   it('applies a withdrawal even from a stale event, but not a stale grant', () => {
-    expect(mergeConsent(current, { email: false, push: true }, true)).toEqual({ email: false, sms: false, push: false });
+    expect(mergeConsent(current, { email: false, push: true }, true)).toEqual({
+      email: false,
+      sms: false,
+      push: false,
+    });
   });
 });

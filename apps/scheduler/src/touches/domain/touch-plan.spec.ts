@@ -1,0 +1,120 @@
+import { Delivery, TouchDue, type Abandonment } from '@reclaim/contracts';
+import { derivedId, HOUR_MS, TimeScale } from '@reclaim/core';
+import { abandonmentScopes, deliveryFor, dueAtFor, planTimers, scopesFor, skipReasonFor } from './touch-plan';
+
+const abandonedAt = '2026-01-01T12:00:00.000Z';
+const scale = new TimeScale(0.001);
+const scaleMs = (ms: number) => scale.ms(ms);
+
+function abandonment(partial: Partial<Abandonment> = {}): Abandonment {
+  return {
+    abandonmentId: 'a1',
+    storeId: 's1',
+    cartId: 'c1',
+    stage: 'checkout',
+    segment: 'checkout-abandoner',
+    holdout: false,
+    customer: { id: 'u1', email: 'Ann@Example.com' },
+    consent: { email: true, sms: false, push: false },
+    cart: { currency: 'EUR', items: [{ sku: 'A', title: 'Mug', quantity: 1, unitPrice: 900 }], value: 900 },
+    lastActivityAt: '2026-01-01T11:45:00.000Z',
+    abandonedAt,
+    plan: [1, 24, 48].map((h, i) => ({
+      touchId: `t${i + 1}`,
+      sequence: i + 1,
+      channel: 'email' as const,
+      offsetMs: h * HOUR_MS,
+      template: ['reminder', 'reassurance', 'incentive'][i] ?? 'reminder',
+      incentive: 'none' as const,
+    })),
+    ...partial,
+  };
+}
+
+describe(dueAtFor.name, () => {
+  it('adds the scaled business offset to the abandonment time', () => {
+    expect(dueAtFor(new Date(abandonedAt), HOUR_MS, scaleMs).toISOString()).toBe('2026-01-01T12:00:03.600Z');
+    expect(dueAtFor(new Date(abandonedAt), HOUR_MS, (ms) => ms).toISOString()).toBe('2026-01-01T13:00:00.000Z');
+  });
+});
+
+describe(skipReasonFor.name, () => {
+  it('needs consent, then an address on the channel', () => {
+    const consent = { email: true, sms: true, push: false };
+    expect(skipReasonFor('email', { ...consent, email: false }, { email: 'a@x.io' })).toBe('no_consent');
+    expect(skipReasonFor('email', consent, {})).toBe('no_address');
+    expect(skipReasonFor('sms', consent, { email: 'a@x.io' })).toBe('no_address');
+    expect(skipReasonFor('push', consent, {})).toBe('no_consent');
+    expect(skipReasonFor('email', consent, { email: 'a@x.io' })).toBeUndefined();
+  });
+});
+
+describe(scopesFor.name, () => {
+  it('names the cart, the customer and the channel’s own address (email lower-cased)', () => {
+    expect(scopesFor('s1', 'c1', 'email', { id: 'u1', email: 'Ann@Example.com' })).toEqual({
+      cart: 'cart:s1:c1',
+      customer: 'customer:s1:u1',
+      contact: 'contact:email:s1:ann@example.com',
+    });
+    expect(scopesFor('s1', 'c1', 'push', {})).toEqual({ cart: 'cart:s1:c1', customer: null, contact: null });
+  });
+
+  it('lists every scope an abandonment can be stopped by', () => {
+    expect(abandonmentScopes(abandonment())).toEqual([
+      'cart:s1:c1',
+      'customer:s1:u1',
+      'contact:email:s1:ann@example.com',
+    ]);
+  });
+});
+
+describe(planTimers.name, () => {
+  it('schedules each planned touch at its scaled offset, in order', () => {
+    const sut = planTimers(abandonment(), scaleMs, []);
+    expect(sut.map((t) => [t.sequence, t.status, t.dueAt.toISOString()])).toEqual([
+      [1, 'scheduled', '2026-01-01T12:00:03.600Z'],
+      [2, 'scheduled', '2026-01-01T12:01:26.400Z'],
+      [3, 'scheduled', '2026-01-01T12:02:52.800Z'],
+    ]);
+    expect(TouchDue.parse(sut[0]?.payload)).toMatchObject({
+      touchId: 't1',
+      template: 'reminder',
+      segment: 'checkout-abandoner',
+    });
+  });
+
+  it('plans nothing for a hold-out', () => {
+    expect(planTimers(abandonment({ holdout: true, plan: [] }), scaleMs, [])).toEqual([]);
+  });
+
+  it('is born cancelled when a suppression is already known', () => {
+    const sut = planTimers(abandonment(), scaleMs, [
+      { scope: 'cart:s1:c1', reason: 'order_completed', suppressedAt: new Date(abandonedAt) },
+    ]);
+    expect(sut.map((t) => [t.status, t.reason])).toEqual([
+      ['cancelled', 'order_completed'],
+      ['cancelled', 'order_completed'],
+      ['cancelled', 'order_completed'],
+    ]);
+  });
+
+  it('is born skipped without consent or without an address', () => {
+    const noConsent = planTimers(abandonment({ consent: { email: false, sms: false, push: false } }), scaleMs, []);
+    expect(noConsent.every((t) => t.status === 'skipped' && t.reason === 'no_consent')).toBe(true);
+    const noAddress = planTimers(abandonment({ customer: { id: 'u1' } }), scaleMs, []);
+    expect(noAddress.every((t) => t.status === 'skipped' && t.reason === 'no_address')).toBe(true);
+  });
+});
+
+describe(deliveryFor.name, () => {
+  it('builds a valid delivery with a derived id', () => {
+    const [timer] = planTimers(abandonment(), scaleMs, []);
+    const sut = deliveryFor(timer!, 'cancelled', 'order_completed', new Date(abandonedAt));
+    expect(Delivery.parse(sut)).toEqual(sut);
+    expect(sut).toMatchObject({
+      deliveryId: derivedId('t1', 'cancelled'),
+      status: 'cancelled',
+      reason: 'order_completed',
+    });
+  });
+});

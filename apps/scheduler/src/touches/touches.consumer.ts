@@ -1,0 +1,28 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Contracts, Topics } from '@reclaim/contracts';
+import { parseRecord, type IncomingRecord } from '@reclaim/kafka';
+import { TouchSchedulerService } from './touch-scheduler.service';
+
+@Controller()
+export class TouchesConsumer {
+  constructor(private readonly scheduler: TouchSchedulerService) {}
+
+  @EventPattern(Topics.abandonments.name)
+  async onAbandonment(@Payload() record: IncomingRecord): Promise<void> {
+    const { payload, cloudEvent } = parseRecord(Contracts.abandonment, record);
+    await this.scheduler.schedule(cloudEvent.id, payload);
+  }
+
+  @EventPattern(Topics.suppressions.name)
+  async onSuppression(@Payload() record: IncomingRecord): Promise<void> {
+    const { payload, cloudEvent } = parseRecord(Contracts.suppression, record);
+    await this.scheduler.suppress(cloudEvent.id, payload);
+  }
+
+  /** Caps and per-shopper pacing will read deliveries (a later issue); for now they are only validated. */
+  @EventPattern(Topics.deliveries.name)
+  onDelivery(@Payload() record: IncomingRecord): void {
+    parseRecord(Contracts.delivery, record);
+  }
+}

@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { Channels, TouchDue, type Abandonment, type Suppression } from '@reclaim/contracts';
+import type { SuppressionFact } from './domain/suppression-rules';
+import type { TouchStatus, TouchTimer } from './domain/touch-plan';
+
+interface TouchRow {
+  touch_id: string;
+  abandonment_id: string;
+  store_id: string;
+  cart_id: string;
+  channel: string;
+  sequence: number;
+  due_at: Date;
+  abandoned_at: Date;
+  status: string;
+  reason: string | null;
+  cart_scope: string;
+  customer_scope: string | null;
+  contact_scope: string | null;
+  payload: unknown;
+}
+
+const ChannelColumn = z.enum(Channels);
+const StatusColumn = z.enum(['scheduled', 'dispatched', 'cancelled', 'skipped']);
+
+function toTimer(row: TouchRow): TouchTimer {
+  return {
+    touchId: row.touch_id,
+    abandonmentId: row.abandonment_id,
+    storeId: row.store_id,
+    cartId: row.cart_id,
+    channel: ChannelColumn.parse(row.channel),
+    sequence: row.sequence,
+    dueAt: row.due_at,
+    abandonedAt: row.abandoned_at,
+    scopes: { cart: row.cart_scope, customer: row.customer_scope, contact: row.contact_scope },
+    status: StatusColumn.parse(row.status),
+    reason: row.reason,
+    payload: TouchDue.parse(row.payload),
+  };
+}
+
+export interface TouchOutcome {
+  touchId: string;
+  status: TouchStatus;
+  reason: string | null;
+}
+
+/** Timers, suppressions and abandonments in the scheduler schema. */
+@Injectable()
+export class TouchesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /** False when this abandonment was recorded before (natural key): nothing more to do. */
+  async recordAbandonment(tx: EntityManager, a: Abandonment): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO abandonments (abandonment_id, store_id, cart_id, holdout, abandoned_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING abandonment_id`,
+      [a.abandonmentId, a.storeId, a.cartId, a.holdout, a.abandonedAt],
+    );
+    return rows.length === 1;
+  }
+
+  async findSuppressions(tx: EntityManager, scopes: ReadonlyArray<string>): Promise<SuppressionFact[]> {
+    if (scopes.length === 0) return [];
+    const rows: Array<{ scope: string; reason: string; suppressed_at: Date }> = await tx.query(
+      'SELECT scope, reason, suppressed_at FROM suppressions WHERE scope = ANY($1::text[])',
+      [scopes],
+    );
+    return rows.map((r) => ({ scope: r.scope, reason: r.reason, suppressedAt: r.suppressed_at }));
+  }
+
+  /** Inserts timers; returns the ones that are new (a replay inserts nothing). */
+  async insertTimers(tx: EntityManager, timers: ReadonlyArray<TouchTimer>): Promise<TouchTimer[]> {
+    const inserted: TouchTimer[] = [];
+    for (const t of timers) {
+      const rows: unknown[] = await tx.query(
+        `INSERT INTO touches (touch_id, abandonment_id, store_id, cart_id, channel, sequence, due_at, status, reason,
+                              abandoned_at, cart_scope, customer_scope, contact_scope, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
+         ON CONFLICT (touch_id) DO NOTHING RETURNING touch_id`,
+        [
+          t.touchId,
+          t.abandonmentId,
+          t.storeId,
+          t.cartId,
+          t.channel,
+          t.sequence,
+          t.dueAt,
+          t.status,
+          t.reason,
+          t.abandonedAt,
+          t.scopes.cart,
+          t.scopes.customer,
+          t.scopes.contact,
+          JSON.stringify(t.payload),
+        ],
+      );
+      if (rows.length === 1) inserted.push(t);
+    }
+    return inserted;
+  }
+
+  /**
+   * Records a suppression (the compacted topic's latest word per scope). The suppression time
+   * only moves forward, so a replayed older record never narrows what a customer scope covers.
+   */
+  async upsertSuppression(tx: EntityManager, s: Suppression): Promise<SuppressionFact> {
+    const rows: Array<{ scope: string; reason: string; suppressed_at: Date }> = await tx.query(
+      `INSERT INTO suppressions (scope, reason, suppressed_at, store_id, cart_id, customer_id, source_event_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (scope) DO UPDATE SET
+         reason = CASE WHEN EXCLUDED.suppressed_at >= suppressions.suppressed_at THEN EXCLUDED.reason ELSE suppressions.reason END,
+         suppressed_at = GREATEST(suppressions.suppressed_at, EXCLUDED.suppressed_at),
+         source_event_id = CASE WHEN EXCLUDED.suppressed_at >= suppressions.suppressed_at
+                                THEN EXCLUDED.source_event_id ELSE suppressions.source_event_id END,
+         recorded_at = now()
+       RETURNING scope, reason, suppressed_at`,
+      [s.scope, s.reason, s.suppressedAt, s.storeId, s.cartId ?? null, s.customerId ?? null, s.sourceEventId],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`suppression ${s.scope} was not recorded`);
+    return { scope: row.scope, reason: row.reason, suppressedAt: row.suppressed_at };
+  }
+
+  /** Pending touches that name this scope in any role, locked until the transaction ends. */
+  async lockScheduledInScope(tx: EntityManager, scope: string): Promise<TouchTimer[]> {
+    const rows: TouchRow[] = await tx.query(
+      `SELECT * FROM touches
+        WHERE status = 'scheduled' AND (cart_scope = $1 OR customer_scope = $1 OR contact_scope = $1)
+        ORDER BY touch_id
+        FOR UPDATE`,
+      [scope],
+    );
+    return rows.map(toTimer);
+  }
+
+  /**
+   * Scheduled touches due by `now`, earliest first, locked for this transaction. SKIP LOCKED
+   * lets several instances dispatch at once without taking the same touch twice.
+   */
+  async lockDue(tx: EntityManager, now: Date, limit: number): Promise<TouchTimer[]> {
+    const rows: TouchRow[] = await tx.query(
+      `SELECT * FROM touches WHERE status = 'scheduled' AND due_at <= $1
+        ORDER BY due_at, touch_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map(toTimer);
+  }
+
+  async recordOutcomes(tx: EntityManager, outcomes: ReadonlyArray<TouchOutcome>): Promise<void> {
+    if (outcomes.length === 0) return;
+    await tx.query(
+      `UPDATE touches t SET status = v.status, reason = v.reason, updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS v(touch_id, status, reason)
+        WHERE t.touch_id = v.touch_id AND t.status = 'scheduled'`,
+      [outcomes.map((o) => o.touchId), outcomes.map((o) => o.status), outcomes.map((o) => o.reason)],
+    );
+  }
+
+  async touchesOf(abandonmentId: string): Promise<TouchTimer[]> {
+    const rows: TouchRow[] = await this.db.query('SELECT * FROM touches WHERE abandonment_id = $1 ORDER BY sequence', [
+      abandonmentId,
+    ]);
+    return rows.map(toTimer);
+  }
+}

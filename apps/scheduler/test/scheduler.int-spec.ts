@@ -1,0 +1,244 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  Contracts,
+  Delivery,
+  SuppressionScopes,
+  TouchDue,
+  Topics,
+  type Abandonment,
+  type Suppression,
+} from '@reclaim/contracts';
+import { derivedId, HOUR_MS, loadConfig } from '@reclaim/core';
+import { EventPublisher, provisionTopics } from '@reclaim/kafka';
+import { runService } from '@reclaim/platform';
+import {
+  collectTopics,
+  createTestDatabase,
+  pollUntil,
+  testKafka,
+  uniquePrefix,
+  type ConsumedRecord,
+  type TestDatabase,
+} from '@reclaim/testing';
+import { AppModule } from '../src/app.module';
+import { SchedulerConfig } from '../src/config';
+
+const SCALE = 0.00005; // 1 h → 180 ms, 24 h → 4.32 s, 48 h → 8.64 s
+
+/** The scheduler against a real broker and Postgres, time compressed by RECOVERY_TIME_SCALE. */
+describe('scheduler service (Kafka + Postgres)', () => {
+  const prefix = uniquePrefix('scheduler');
+  const { kafka, settings } = testKafka(prefix);
+  const storeId = `store-${Date.now().toString(36)}`;
+  let db: TestDatabase;
+  let app: INestApplication;
+  let publisher: EventPublisher;
+  let observer: { records: ConsumedRecord[]; stop(): Promise<void> };
+
+  beforeAll(async () => {
+    await provisionTopics(kafka, prefix);
+    db = await createTestDatabase('scheduler');
+    const config = loadConfig(SchedulerConfig, {
+      KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
+      KAFKA_TOPIC_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      RECOVERY_TIME_SCALE: String(SCALE),
+      SCHEDULER_POLL_INTERVAL_MS: '50',
+    });
+    app = await runService(AppModule.register(config), { port: 0, host: '127.0.0.1' });
+    publisher = new EventPublisher(kafka, settings, { source: '/test/upstream' });
+    await publisher.connect();
+    observer = await collectTopics(kafka, [
+      `${prefix}${Topics.touchesEmail.name}`,
+      `${prefix}${Topics.deliveries.name}`,
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await observer?.stop();
+    await publisher?.disconnect();
+    await app?.close();
+    await db?.drop();
+  });
+
+  function abandonment(cartId: string, partial: Partial<Abandonment> = {}, offsetsH = [1, 24, 48]): Abandonment {
+    const abandonmentId = `ab-${cartId}`;
+    return {
+      abandonmentId,
+      storeId,
+      cartId,
+      stage: 'checkout',
+      segment: 'checkout-abandoner',
+      holdout: false,
+      customer: { id: `cust-${cartId}`, email: `${cartId}@example.com` },
+      consent: { email: true, sms: false, push: false },
+      cart: { currency: 'EUR', items: [{ sku: 'MUG', title: 'Mug', quantity: 1, unitPrice: 1500 }], value: 1500 },
+      lastActivityAt: new Date(Date.now() - 1000).toISOString(),
+      abandonedAt: new Date().toISOString(),
+      plan: offsetsH.map((h, i) => ({
+        touchId: derivedId(abandonmentId, 'email', String(i + 1)),
+        sequence: i + 1,
+        channel: 'email',
+        offsetMs: h * HOUR_MS,
+        template: ['reminder', 'reassurance', 'incentive'][i] ?? 'reminder',
+        incentive: 'none',
+      })),
+      ...partial,
+    };
+  }
+
+  function cartSuppression(cartId: string, reason: Suppression['reason'] = 'order_completed'): Suppression {
+    return {
+      scope: SuppressionScopes.cart(storeId, cartId),
+      storeId,
+      reason,
+      cartId,
+      sourceEventId: `order-${cartId}`,
+      suppressedAt: new Date().toISOString(),
+    };
+  }
+
+  const touchesOf = (cartId: string) =>
+    observer.records
+      .filter((r) => r.topic.endsWith(Topics.touchesEmail.name))
+      .map((r) => ({ touch: TouchDue.parse(r.value), sentAt: Date.parse(r.headers['ce_time'] ?? '') }))
+      .filter((t) => t.touch.storeId === storeId && t.touch.cartId === cartId);
+
+  const deliveriesOf = (cartId: string) =>
+    observer.records
+      .filter((r) => r.topic.endsWith(Topics.deliveries.name))
+      .map((r) => Delivery.parse(r.value))
+      .filter((d) => d.storeId === storeId && d.cartId === cartId);
+
+  const statusesOf = async (cartId: string): Promise<string[]> => {
+    const rows: Array<{ status: string }> = await app
+      .get(DataSource)
+      .query('SELECT status FROM touches WHERE store_id = $1 AND cart_id = $2 ORDER BY sequence', [storeId, cartId]);
+    return rows.map((r) => r.status);
+  };
+
+  it('sends the three planned email touches at their scaled offsets, in order, once', async () => {
+    const a = abandonment('happy');
+    await publisher.publish(Contracts.abandonment, [a]);
+    await publisher.publish(Contracts.abandonment, [a]); // redelivered: no second set of timers
+
+    const touches = await pollUntil(() => (touchesOf('happy').length >= 3 ? touchesOf('happy') : undefined), {
+      timeoutMs: 30_000,
+      description: 'three email touches',
+    });
+    expect(touches.map((t) => [t.touch.sequence, t.touch.template])).toEqual([
+      [1, 'reminder'],
+      [2, 'reassurance'],
+      [3, 'incentive'],
+    ]);
+    const abandonedAt = Date.parse(a.abandonedAt);
+    for (const [i, hours] of [1, 24, 48].entries()) {
+      const { touch, sentAt } = touches[i]!;
+      const dueAt = abandonedAt + Math.round(hours * HOUR_MS * SCALE);
+      expect(Date.parse(touch.dueAt)).toBe(dueAt);
+      expect(sentAt).toBeGreaterThanOrEqual(dueAt);
+      expect(sentAt - dueAt).toBeLessThan(3_000);
+    }
+    expect(touches[0]!.touch).toMatchObject({ abandonmentId: a.abandonmentId, customer: a.customer, cart: a.cart });
+    expect(await statusesOf('happy')).toEqual(['dispatched', 'dispatched', 'dispatched']);
+    expect(touchesOf('happy')).toHaveLength(3);
+  });
+
+  it('cancels all three touches when the suppression comes before the first', async () => {
+    await publisher.publish(Contracts.abandonment, [abandonment('ordered-early', {}, [24, 36, 48])]);
+    await pollUntil(async () => (await statusesOf('ordered-early')).length === 3, { description: 'timers to exist' });
+    const suppression = cartSuppression('ordered-early');
+    await publisher.publish(Contracts.suppression, [suppression]);
+    await publisher.publish(Contracts.suppression, [suppression]); // redelivered: nothing more
+
+    const cancelled = await pollUntil(
+      () => (deliveriesOf('ordered-early').length >= 3 ? deliveriesOf('ordered-early') : undefined),
+      { description: 'three cancelled deliveries' },
+    );
+    expect(cancelled.map((d) => [d.sequence, d.status, d.reason])).toEqual(
+      expect.arrayContaining([
+        [1, 'cancelled', 'order_completed'],
+        [2, 'cancelled', 'order_completed'],
+        [3, 'cancelled', 'order_completed'],
+      ]),
+    );
+    expect(await statusesOf('ordered-early')).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(touchesOf('ordered-early')).toHaveLength(0);
+  });
+
+  it('cancels the remaining touches when the suppression comes after the first', async () => {
+    await publisher.publish(Contracts.abandonment, [abandonment('ordered-late')]);
+    await pollUntil(() => touchesOf('ordered-late').length === 1, { description: 'the first touch' });
+    await publisher.publish(Contracts.suppression, [cartSuppression('ordered-late')]);
+
+    await pollUntil(() => deliveriesOf('ordered-late').length >= 2, { description: 'two cancelled deliveries' });
+    expect(
+      deliveriesOf('ordered-late')
+        .map((d) => [d.sequence, d.status])
+        .sort(),
+    ).toEqual([
+      [2, 'cancelled'],
+      [3, 'cancelled'],
+    ]);
+    expect(await statusesOf('ordered-late')).toEqual(['dispatched', 'cancelled', 'cancelled']);
+    expect(touchesOf('ordered-late').map((t) => t.touch.sequence)).toEqual([1]);
+  });
+
+  it('never schedules a touch for a cart suppressed before its abandonment arrived', async () => {
+    const scope = SuppressionScopes.cart(storeId, 'suppressed-first');
+    await publisher.publish(Contracts.suppression, [cartSuppression('suppressed-first')]);
+    await pollUntil(
+      async () =>
+        (await app.get(DataSource).query<unknown[]>('SELECT 1 FROM suppressions WHERE scope = $1', [scope])).length ===
+        1,
+      { description: 'the suppression to be recorded' },
+    );
+    await publisher.publish(Contracts.abandonment, [abandonment('suppressed-first')]);
+
+    await pollUntil(() => deliveriesOf('suppressed-first').length >= 3, { description: 'three cancelled deliveries' });
+    expect(
+      deliveriesOf('suppressed-first').every((d) => d.status === 'cancelled' && d.reason === 'order_completed'),
+    ).toBe(true);
+    expect(await statusesOf('suppressed-first')).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  });
+
+  it('skips touches without consent or address and gives a hold-out nothing', async () => {
+    await publisher.publish(Contracts.abandonment, [
+      abandonment('no-consent', { consent: { email: false, sms: false, push: false } }),
+      abandonment('no-address', { customer: { id: 'anon' } }),
+      abandonment('held-out', { holdout: true, plan: [] }),
+    ]);
+    await pollUntil(() => deliveriesOf('no-consent').length >= 3 && deliveriesOf('no-address').length >= 3, {
+      description: 'skipped deliveries',
+    });
+    expect(deliveriesOf('no-consent').map((d) => [d.status, d.reason])).toEqual(
+      Array(3).fill(['skipped', 'no_consent']),
+    );
+    expect(deliveriesOf('no-address').map((d) => [d.status, d.reason])).toEqual(
+      Array(3).fill(['skipped', 'no_address']),
+    );
+    const held: Array<{ holdout: boolean }> = await pollUntil(async () => {
+      const rows: Array<{ holdout: boolean }> = await app
+        .get(DataSource)
+        .query('SELECT holdout FROM abandonments WHERE abandonment_id = $1', ['ab-held-out']);
+      return rows.length === 1 ? rows : undefined;
+    });
+    expect(held).toEqual([{ holdout: true }]);
+    expect(await statusesOf('held-out')).toEqual([]);
+    expect(deliveriesOf('held-out')).toEqual([]);
+  });
+
+  it('published every touch and every delivery once, redeliveries included', () => {
+    const ids = (topic: string, id: (v: unknown) => string) =>
+      observer.records.filter((r) => r.topic.endsWith(topic)).map((r) => id(r.value));
+    const touchIds = ids(Topics.touchesEmail.name, (v) => TouchDue.parse(v).touchId);
+    const deliveryIds = ids(Topics.deliveries.name, (v) => Delivery.parse(v).deliveryId);
+    expect(touchIds.length).toBeGreaterThan(0);
+    expect(new Set(touchIds).size).toBe(touchIds.length);
+    expect(new Set(deliveryIds).size).toBe(deliveryIds.length);
+    expect(deliveriesOf('ordered-early')).toHaveLength(3);
+  });
+});
