@@ -89,14 +89,21 @@ export class RecordConsumer {
         const { topic, partition, batchSize, lastOffset } = e.payload;
         if (batchSize !== 0) return; // only batches made of markers/aborted records: nothing in them was handled
         onSkipped({
-          logicalTopic: topic.startsWith(this.settings.topicPrefix) ? topic.slice(this.settings.topicPrefix.length) : topic,
+          logicalTopic: topic.startsWith(this.settings.topicPrefix)
+            ? topic.slice(this.settings.topicPrefix.length)
+            : topic,
           partition,
           nextOffset: (BigInt(lastOffset) + 1n).toString(),
-        }).catch((error: unknown) => log('warn', `onSkippedOffsets failed for ${topic}/${partition}`, { error: errorMessage(error) }));
+        }).catch((error: unknown) =>
+          log('warn', `onSkippedOffsets failed for ${topic}/${partition}`, { error: errorMessage(error) }),
+        );
       });
     }
     await consumer.connect();
-    await consumer.subscribe({ topics: this.options.topics.map((t) => topicFor(this.settings, t)), fromBeginning: true });
+    await consumer.subscribe({
+      topics: this.options.topics.map((t) => topicFor(this.settings, t)),
+      fromBeginning: true,
+    });
     this.running = true;
     await consumer.run({
       autoCommit: false,
@@ -112,7 +119,9 @@ export class RecordConsumer {
 
   private async process(payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message } = payload;
-    const logicalTopic = topic.startsWith(this.settings.topicPrefix) ? topic.slice(this.settings.topicPrefix.length) : topic;
+    const logicalTopic = topic.startsWith(this.settings.topicPrefix)
+      ? topic.slice(this.settings.topicPrefix.length)
+      : topic;
     const record: IncomingRecord = {
       topic,
       logicalTopic,

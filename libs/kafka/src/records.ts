@@ -31,11 +31,19 @@ export interface ParsedRecord<T> {
  * Parses a record against its contract. Anything unreadable becomes an InvalidInputError,
  * which the consumer dead-letters with the reason instead of retrying.
  */
-export function parseRecord<S extends z.ZodType>(contract: Contract<S>, record: IncomingRecord): ParsedRecord<z.output<S>> {
+export function parseRecord<S extends z.ZodType>(
+  contract: Contract<S>,
+  record: IncomingRecord,
+): ParsedRecord<z.output<S>> {
   const cloudEvent = fromCloudEventHeaders(record.headers);
-  if (!cloudEvent) throw new InvalidInputError('missing or invalid CloudEvents headers (ce_specversion, ce_id, ce_source, ce_type, ce_time)');
+  if (!cloudEvent)
+    throw new InvalidInputError(
+      'missing or invalid CloudEvents headers (ce_specversion, ce_id, ce_source, ce_type, ce_time)',
+    );
   if (cloudEvent.type !== contract.ceType) {
-    throw new InvalidInputError(`unexpected ce_type "${cloudEvent.type}" on ${record.logicalTopic}, expected "${contract.ceType}"`);
+    throw new InvalidInputError(
+      `unexpected ce_type "${cloudEvent.type}" on ${record.logicalTopic}, expected "${contract.ceType}"`,
+    );
   }
   if (!record.value) throw new InvalidInputError('empty record value');
   let json: unknown;

@@ -6,7 +6,11 @@ import { allTopicSpecs, type TopicSpec } from '@reclaim/contracts';
  * exist yet, then waits until each partition has a leader: a fresh single node may otherwise
  * answer "does not host this topic-partition".
  */
-export async function provisionTopics(kafka: Kafka, prefix: string, specs: TopicSpec[] = allTopicSpecs()): Promise<void> {
+export async function provisionTopics(
+  kafka: Kafka,
+  prefix: string,
+  specs: TopicSpec[] = allTopicSpecs(),
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -17,22 +21,22 @@ export async function provisionTopics(kafka: Kafka, prefix: string, specs: Topic
       // so the metadata wait below is what decides.
       await admin
         .createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({
-          topic: prefix + s.name,
-          numPartitions: s.partitions,
-          replicationFactor: 1,
-          configEntries: [
-            { name: 'cleanup.policy', value: s.cleanupPolicy },
-            { name: 'retention.ms', value: String(s.retentionMs) },
-            ...(s.cleanupPolicy === 'compact'
-              ? [
-                  { name: 'min.cleanable.dirty.ratio', value: '0.1' },
-                  { name: 'segment.ms', value: String(60 * 60 * 1000) },
-                ]
-              : []),
-          ],
-        })),
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: prefix + s.name,
+            numPartitions: s.partitions,
+            replicationFactor: 1,
+            configEntries: [
+              { name: 'cleanup.policy', value: s.cleanupPolicy },
+              { name: 'retention.ms', value: String(s.retentionMs) },
+              ...(s.cleanupPolicy === 'compact'
+                ? [
+                    { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+                    { name: 'segment.ms', value: String(60 * 60 * 1000) },
+                  ]
+                : []),
+            ],
+          })),
         })
         .catch(() => false);
     }
@@ -52,7 +56,11 @@ export async function provisionTopics(kafka: Kafka, prefix: string, specs: Topic
   }
 }
 
-/** High watermark per partition: every acknowledged record sits below it. */
+/**
+ * Latest offsets per partition as kafkajs' admin reports them. Caution: the admin asks with
+ * READ_COMMITTED, so these are last stable offsets, which can trail a just-committed transaction;
+ * a read barrier must use HighWatermarkReader instead.
+ */
 export async function fetchHighWatermarks(admin: Admin, topic: string): Promise<Map<number, bigint>> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
@@ -94,7 +102,8 @@ export class HighWatermarkReader {
   constructor(kafka: Kafka) {
     const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
     const factory: unknown = key === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[key];
-    if (typeof factory !== 'function') throw new Error('HighWatermarkReader: kafkajs internals changed (no createCluster)');
+    if (typeof factory !== 'function')
+      throw new Error('HighWatermarkReader: kafkajs internals changed (no createCluster)');
     this.cluster = (factory as CreateCluster)({ allowAutoTopicCreation: false, isolationLevel: READ_UNCOMMITTED });
   }
 

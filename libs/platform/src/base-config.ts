@@ -18,18 +18,31 @@ export const DefaultPorts: Record<ServiceName, number> = {
 const brokers = z
   .string()
   .default('127.0.0.1:9092')
-  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1));
 
 /** Settings every service shares. Each service extends this with its own. */
 export const baseConfigShape = {
+  /** Kafka bootstrap servers, `host:port` separated by commas. */
   KAFKA_BROKERS: brokers,
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').default(''),
+  /** Prepended to every topic, consumer group and transactional id (tests isolate themselves with it). */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only')
+    .default(''),
+  /** PostgreSQL; the database is created if missing, and each service keeps its tables in its own schema. */
   DATABASE_URL: z
     .string()
     .default('postgres://postgres@127.0.0.1:5432/reclaim')
     .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// URL'),
+  /** pino log level (JSON logs, personal data redacted). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Multiplies every business duration (0.001 turns an hour into 3.6 s) for demos and end-to-end tests. */
   RECOVERY_TIME_SCALE: envNumber(1, { min: 0.000001 }).refine((n) => n > 0, 'must be greater than 0'),
 } as const;
 

@@ -50,6 +50,28 @@ export const REDACT_PATHS = [
   ]),
 ];
 
+/**
+ * Extra consumers a service runs besides its transport (e.g. the suppression view) register a
+ * health probe here; /health and /health/live then include them.
+ */
+@Injectable()
+export class HealthRegistry {
+  private readonly probes = new Map<string, () => { up: boolean; detail: string }>();
+
+  register(name: string, probe: () => { up: boolean; detail: string }): void {
+    this.probes.set(name, probe);
+  }
+
+  entries(): Array<[string, () => { up: boolean; detail: string }]> {
+    return [...this.probes];
+  }
+}
+
+/** Replaces the token segment of `/r/<token>` and `/unsubscribe/<token>` URLs. */
+export function redactTokens(url: string | undefined): string | undefined {
+  return url?.replace(/\/(r|unsubscribe)\/[^/?#]+/g, '/$1/[redacted]');
+}
+
 @Injectable()
 class PlatformLifecycle implements OnApplicationShutdown {
   constructor(
@@ -67,7 +89,10 @@ class PlatformLifecycle implements OnApplicationShutdown {
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms))]);
+  Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)),
+  ]);
 
 @Controller('health')
 class HealthController {
@@ -77,20 +102,26 @@ class HealthController {
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     @Inject(DataSource) private readonly dataSource: DataSource | null,
     @Inject(KafkaTransport) private readonly transport: KafkaTransport | null,
+    private readonly registry: HealthRegistry,
   ) {}
 
   /** Liveness: the process works and its consumer has not crashed for good. */
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([() => this.consumerCheck()]);
+    return this.health.check([() => this.consumerCheck(), ...this.registeredChecks()]);
   }
 
   /** Readiness (also at /health): Kafka answers, Postgres answers, the consumer runs. */
   @Get()
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.kafkaCheck(), () => this.postgresCheck(), () => this.consumerCheck()]);
+    return this.health.check([
+      () => this.kafkaCheck(),
+      () => this.postgresCheck(),
+      () => this.consumerCheck(),
+      ...this.registeredChecks(),
+    ]);
   }
 
   @Get('ready')
@@ -118,6 +149,14 @@ class HealthController {
     } catch (error) {
       return ind.down({ message: errorMessage(error) });
     }
+  }
+
+  private registeredChecks() {
+    return this.registry.entries().map(([name, probe]) => () => {
+      const ind = this.indicator.check(name);
+      const { up, detail } = probe();
+      return up ? ind.up({ detail }) : ind.down({ detail });
+    });
   }
 
   private consumerCheck() {
@@ -170,7 +209,9 @@ export class PlatformModule {
           const publisher = new EventPublisher(kafka, settings, {
             source: `/reclaim/${service}`,
             transactionalProducers: options.publisher?.transactionalProducers ?? 0,
-            ...(options.publisher?.transactionalIdPrefix ? { transactionalIdPrefix: options.publisher.transactionalIdPrefix } : {}),
+            ...(options.publisher?.transactionalIdPrefix
+              ? { transactionalIdPrefix: options.publisher.transactionalIdPrefix }
+              : {}),
             ...(options.publisher?.sendTimeoutMs ? { sendTimeoutMs: options.publisher.sendTimeoutMs } : {}),
           });
           await publisher.connect();
@@ -198,6 +239,7 @@ export class PlatformModule {
         },
       },
       PlatformLifecycle,
+      HealthRegistry,
     ];
     return {
       module: PlatformModule,
@@ -209,6 +251,10 @@ export class PlatformModule {
             base: { service },
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+            // Resume and unsubscribe tokens carry shopper data (signed, not encrypted): keep them out of logs.
+            serializers: {
+              req: (req: { url?: string }) => ({ ...req, url: redactTokens(req.url) }),
+            },
           },
         }),
         PrometheusModule.register({ path: '/metrics', defaultLabels: { service } }),
@@ -216,7 +262,17 @@ export class PlatformModule {
       ],
       controllers: [HealthController],
       providers,
-      exports: [PLATFORM_OPTIONS, KAFKA_SETTINGS, KAFKA_ADMIN, TimeScale, Kafka, EventPublisher, DataSource, KafkaTransport],
+      exports: [
+        PLATFORM_OPTIONS,
+        KAFKA_SETTINGS,
+        KAFKA_ADMIN,
+        TimeScale,
+        Kafka,
+        EventPublisher,
+        DataSource,
+        KafkaTransport,
+        HealthRegistry,
+      ],
     };
   }
 }

@@ -37,4 +37,3 @@ export function main(start: () => Promise<unknown>): void {
     process.exit(1);
   });
 }
-

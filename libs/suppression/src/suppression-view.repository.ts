@@ -4,9 +4,7 @@ import type { SuppressionEntry } from './domain/suppression-match';
 
 /** What one record of the suppression topic does to the view. */
 export type SuppressionChange =
-  | { kind: 'upsert'; suppression: Suppression }
-  | { kind: 'delete'; scope: string }
-  | { kind: 'none' };
+  { kind: 'upsert'; suppression: Suppression } | { kind: 'delete'; scope: string } | { kind: 'none' };
 
 /** The view's tables: suppressions by scope, and how far each partition has been read. */
 export class SuppressionViewRepository {
@@ -61,7 +59,7 @@ export class SuppressionViewRepository {
     const rows: Array<{ partition: number; next_offset: string }> = await this.db.query(
       'SELECT partition, next_offset FROM suppression_offsets',
     );
-    return new Map(rows.map((r) => [Number(r.partition), BigInt(r.next_offset)]));
+    return new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
   }
 
   async findByScopes(scopes: string[]): Promise<SuppressionEntry[]> {

@@ -1,16 +1,22 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Admin, Kafka } from 'kafkajs';
 import { ConsumerGroups, Contracts, deadLetterTopicSpec, Topics, type ConsumerGroupId } from '@reclaim/contracts';
-import { AppError, DependencyUnavailableError, errorMessage, InvalidInputError } from '@reclaim/core';
+import { DependencyUnavailableError, errorMessage, InvalidInputError, type AppError } from '@reclaim/core';
 import {
-  fetchHighWatermarks,
+  HighWatermarkReader,
+  type Kafka,
   parseRecord,
   RecordConsumer,
   topicFor,
   type IncomingRecord,
   type KafkaSettings,
 } from '@reclaim/kafka';
-import { candidateScopes, caughtUp, judgeSuppression, type Recipient, type SuppressionVerdict } from './domain/suppression-match';
+import {
+  candidateScopes,
+  caughtUp,
+  judgeSuppression,
+  type Recipient,
+  type SuppressionVerdict,
+} from './domain/suppression-match';
 import type { SuppressionChange, SuppressionViewRepository } from './suppression-view.repository';
 
 export interface SuppressionViewOptions {
@@ -31,14 +37,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class SuppressionView implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SuppressionView.name);
   private consumer: RecordConsumer | undefined;
+  private readonly watermarks: HighWatermarkReader;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly settings: KafkaSettings,
-    private readonly admin: Admin,
     private readonly repository: SuppressionViewRepository,
     private readonly options: SuppressionViewOptions,
-  ) {}
+  ) {
+    this.watermarks = new HighWatermarkReader(kafka);
+  }
 
   get groupId(): string {
     return `${ConsumerGroups[this.options.group]}.suppression-view`;
@@ -60,8 +68,9 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
       deadLetterTopic: deadLetterTopicSpec(this.options.group).name,
       partitionsConsumedConcurrently: Topics.suppressions.partitions,
       handler: (record) => this.apply(record),
-      onSkippedOffsets: ({ partition, nextOffset }) => this.repository.advanceTo(partition, nextOffset),
-      log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level](extra ? { msg: message, ...extra } : message),
+      onSkippedOffsets: ({ partition, nextOffset }) => this.advancePast(partition, nextOffset),
+      log: (level, message, extra) =>
+        this.logger[level === 'info' ? 'log' : level](extra ? { msg: message, ...extra } : message),
     });
     await this.consumer.start();
   }
@@ -69,7 +78,7 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
   async stop(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
-    await consumer?.stop();
+    await Promise.allSettled([consumer?.stop(), this.watermarks.disconnect()]);
   }
 
   health(): { up: boolean; detail: string } {
@@ -78,14 +87,15 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * The read barrier: resolves once the view has applied everything the suppression topic held
-   * when it was called (every partition's position ≥ its high watermark). Throws a retriable
+   * when it was called (every partition's position ≥ its true high watermark — not the last
+   * stable offset, which lags behind a just-committed transaction). Throws a retriable
    * DependencyUnavailableError when that takes longer than the barrier timeout or the view's
    * consumer is down, so the caller's record is redelivered rather than sent unchecked.
    */
   async catchUp(): Promise<void> {
     let highWatermarks: Map<number, bigint>;
     try {
-      highWatermarks = await fetchHighWatermarks(this.admin, topicFor(this.settings, Topics.suppressions.name));
+      highWatermarks = await this.watermarks.highWatermarks(topicFor(this.settings, Topics.suppressions.name));
     } catch (error) {
       throw new DependencyUnavailableError(`suppression barrier: cannot read high watermarks: ${errorMessage(error)}`, {
         cause: error,
@@ -151,7 +161,34 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
         invalid = error;
       }
     }
-    const applied = await this.repository.applyAt(record.partition, record.offset, change);
+    let applied: boolean;
+    try {
+      applied = await this.repository.applyAt(record.partition, record.offset, change);
+    } catch (error) {
+      // Never dead-letter a suppression because Postgres blinked: retry until it is applied.
+      throw new DependencyUnavailableError(`suppression view: cannot apply: ${errorMessage(error)}`, { cause: error });
+    }
     if (invalid && applied) throw invalid;
+  }
+
+  /**
+   * Moves past transaction markers. kafkajs reports them once (it will not fetch them again), so a
+   * failed write is retried here until it lands or the view stops; otherwise the barrier would
+   * wait for an offset that no record will ever fill.
+   */
+  private async advancePast(partition: number, nextOffset: string): Promise<void> {
+    for (let attempt = 0; this.consumer; attempt++) {
+      try {
+        await this.repository.advanceTo(partition, nextOffset);
+        return;
+      } catch (error) {
+        this.logger.warn({
+          msg: 'suppression view: cannot record position, retrying',
+          partition,
+          error: errorMessage(error),
+        });
+        await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+      }
+    }
   }
 }

@@ -1,9 +1,8 @@
 import { Controller, Get, HttpException, HttpStatus, Inject, Module, type DynamicModule } from '@nestjs/common';
-import { Kafka, type Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { ConsumerGroupId } from '@reclaim/contracts';
-import type { KafkaSettings } from '@reclaim/kafka';
-import { KAFKA_ADMIN, KAFKA_SETTINGS } from '@reclaim/platform';
+import { Kafka, type KafkaSettings } from '@reclaim/kafka';
+import { HealthRegistry, KAFKA_SETTINGS } from '@reclaim/platform';
 import { SuppressionView } from './suppression-view';
 import { SuppressionViewRepository } from './suppression-view.repository';
 
@@ -27,7 +26,7 @@ class SuppressionViewHealthController {
 }
 
 /**
- * The suppression view as a Nest module (needs PlatformModule with a database). The view's
+ * The suppression view as a global Nest module (needs PlatformModule with a database). The view's
  * consumer starts on application bootstrap and stops before shutdown. The importing service
  * lists `CreateSuppressionView1764300000000` in its migrations.
  */
@@ -36,16 +35,20 @@ export class SuppressionModule {
   static forRoot(options: SuppressionModuleOptions): DynamicModule {
     return {
       module: SuppressionModule,
+      global: true,
       controllers: [SuppressionViewHealthController],
       providers: [
         {
           provide: SuppressionView,
-          inject: [Kafka, KAFKA_SETTINGS, KAFKA_ADMIN, DataSource],
-          useFactory: (kafka: Kafka, settings: KafkaSettings, admin: Admin, db: DataSource) =>
-            new SuppressionView(kafka, settings, admin, new SuppressionViewRepository(db), {
+          inject: [Kafka, KAFKA_SETTINGS, DataSource, HealthRegistry],
+          useFactory: (kafka: Kafka, settings: KafkaSettings, db: DataSource, health: HealthRegistry) => {
+            const view = new SuppressionView(kafka, settings, new SuppressionViewRepository(db), {
               group: options.group,
               barrierTimeoutMs: options.barrierTimeoutMs ?? 10_000,
-            }),
+            });
+            health.register('suppression-view', () => view.health());
+            return view;
+          },
         },
       ],
       exports: [SuppressionView],

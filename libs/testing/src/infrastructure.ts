@@ -42,15 +42,23 @@ export async function resolveKafka(): Promise<{ brokers: string; stop?: () => Pr
       })
       .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
       .start();
-    return { brokers: `127.0.0.1:${port}`, how: 'testcontainers', stop: async () => {
+    return {
+      brokers: `127.0.0.1:${port}`,
+      how: 'testcontainers',
+      stop: async () => {
         await container.stop();
-      } };
+      },
+    };
   }
   const { stdout } = await run(process.execPath, [resolve(REPO_ROOT, 'tools/kafka/broker.mjs'), 'start'], {
     cwd: REPO_ROOT,
     maxBuffer: 10 * 1024 * 1024,
   });
-  const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('KAFKA_BROKERS='));
+  const line = stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('KAFKA_BROKERS='));
   if (!line) throw new Error(`tools/kafka/broker.mjs start printed no KAFKA_BROKERS line:\n${stdout}`);
   return {
     brokers: line.slice('KAFKA_BROKERS='.length),
@@ -86,9 +94,13 @@ export async function resolvePostgres(): Promise<{ url: string; stop?: () => Pro
 /** Compiles apps and libs into dist/ (swc, about a second): e2e specs run the built services. */
 export function buildServices(): void {
   const swc = resolve(REPO_ROOT, 'node_modules/.bin/swc');
-  const res = spawnSync(swc, ['apps', 'libs', 'tools', '--extensions', '.ts', '-d', 'dist', '--config-file', '.swcrc', '-q'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
+  const res = spawnSync(
+    swc,
+    ['apps', 'libs', 'tools', '--extensions', '.ts', '-d', 'dist', '--config-file', '.swcrc', '-q'],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (res.status !== 0) throw new Error(`build failed:\n${res.stdout}\n${res.stderr}`);
 }

@@ -41,7 +41,11 @@ export async function startServiceProcess(
       const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
       return res?.status === 200;
     },
-    { timeoutMs: opts.readyTimeoutMs ?? 60_000, intervalMs: 250, description: `${name} to be healthy (log: ${logFile})` },
+    {
+      timeoutMs: opts.readyTimeoutMs ?? 60_000,
+      intervalMs: 250,
+      description: `${name} to be healthy (log: ${logFile})`,
+    },
   ).catch((error: unknown) => {
     child.kill('SIGKILL');
     throw error;

@@ -44,7 +44,7 @@ export class SmtpCapture {
     });
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    this.port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+    this.port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
     return this;
   }
 

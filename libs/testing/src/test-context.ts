@@ -13,7 +13,8 @@ export function uniquePrefix(name: string): string {
 
 export function testKafka(prefix: string, clientId = 'reclaim-test'): { settings: KafkaSettings; kafka: Kafka } {
   const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter(Boolean);
-  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: run through jest (global setup starts the broker)');
+  if (brokers.length === 0)
+    throw new Error('KAFKA_BROKERS is not set: run through jest (global setup starts the broker)');
   const settings: KafkaSettings = { brokers, clientId, topicPrefix: prefix };
   return { settings, kafka: createKafka(settings) };
 }
@@ -86,7 +87,10 @@ export interface ConsumedRecord {
  * Collects every record on the given (physical) topics from the beginning, in a group of its
  * own. `stop()` disconnects. Used to observe what services publish.
  */
-export async function collectTopics(kafka: Kafka, topics: string[]): Promise<{ records: ConsumedRecord[]; stop(): Promise<void> }> {
+export async function collectTopics(
+  kafka: Kafka,
+  topics: string[],
+): Promise<{ records: ConsumedRecord[]; stop(): Promise<void> }> {
   const records: ConsumedRecord[] = [];
   const consumer = kafka.consumer({ groupId: `observer-${suffix()}`, allowAutoTopicCreation: false });
   await consumer.connect();

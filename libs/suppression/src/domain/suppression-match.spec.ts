@@ -26,11 +26,15 @@ describe(judgeSuppression.name, () => {
 
   it('suppresses on the customer scope when the order came after the abandonment', () => {
     const scope = SuppressionScopes.customer('s1', 'u1');
-    expect(sut(recipient, [{ scope, reason: 'order_completed', suppressedAt: at('2026-01-02T11:00:00Z') }])).toMatchObject({
+    expect(
+      sut(recipient, [{ scope, reason: 'order_completed', suppressedAt: at('2026-01-02T11:00:00Z') }]),
+    ).toMatchObject({
       suppressed: true,
       scope,
     });
-    expect(sut(recipient, [{ scope, reason: 'order_completed', suppressedAt: at('2026-01-02T10:00:00Z') }])).toMatchObject({
+    expect(
+      sut(recipient, [{ scope, reason: 'order_completed', suppressedAt: at('2026-01-02T10:00:00Z') }]),
+    ).toMatchObject({
       suppressed: true,
     });
   });
@@ -52,12 +56,16 @@ describe(judgeSuppression.name, () => {
 
   it('suppresses contact scopes always, e-mail case-insensitively', () => {
     const email = SuppressionScopes.email('s1', 'ann@example.com');
-    expect(sut(recipient, [{ scope: email, reason: 'unsubscribed', suppressedAt: at('2020-01-01T00:00:00Z') }])).toMatchObject({
+    expect(
+      sut(recipient, [{ scope: email, reason: 'unsubscribed', suppressedAt: at('2020-01-01T00:00:00Z') }]),
+    ).toMatchObject({
       suppressed: true,
       reason: 'unsubscribed',
     });
     const sms = SuppressionScopes.sms('s1', '+14155550100');
-    expect(sut(recipient, [{ scope: sms, reason: 'sms_stop', suppressedAt: at('2020-01-01T00:00:00Z') }])).toMatchObject({
+    expect(
+      sut(recipient, [{ scope: sms, reason: 'sms_stop', suppressedAt: at('2020-01-01T00:00:00Z') }]),
+    ).toMatchObject({
       suppressed: true,
       reason: 'sms_stop',
     });

@@ -22,8 +22,7 @@ export interface Recipient {
 }
 
 export type SuppressionVerdict =
-  | { suppressed: false }
-  | { suppressed: true; scope: string; reason: string; suppressedAt: Date };
+  { suppressed: false } | { suppressed: true; scope: string; reason: string; suppressedAt: Date };
 
 /** Every scope that could stop a message to this recipient, most specific first. */
 export function candidateScopes(r: Recipient): string[] {
@@ -46,7 +45,8 @@ export function judgeSuppression(r: Recipient, entries: ReadonlyArray<Suppressio
   for (const scope of candidateScopes(r)) {
     const entry = byScope.get(scope);
     if (!entry) continue;
-    if (scope.startsWith('customer:') && r.abandonedAt && entry.suppressedAt.getTime() < r.abandonedAt.getTime()) continue;
+    if (scope.startsWith('customer:') && r.abandonedAt && entry.suppressedAt.getTime() < r.abandonedAt.getTime())
+      continue;
     return { suppressed: true, scope, reason: entry.reason, suppressedAt: entry.suppressedAt };
   }
   return { suppressed: false };

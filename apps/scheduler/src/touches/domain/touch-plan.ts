@@ -109,6 +109,7 @@ export function planTimers(
         segment: a.segment,
         customer: a.customer,
         cart: a.cart,
+        abandonedAt: abandonedAt.toISOString(),
         dueAt: dueAt.toISOString(),
       },
     };

@@ -1,0 +1,107 @@
+import Handlebars from 'handlebars';
+import type { TouchDue } from '@reclaim/contracts';
+import { formatMoney } from './domain/money';
+import {
+  INCENTIVE,
+  LAYOUT_HTML,
+  LAYOUT_TEXT,
+  offerFor,
+  reassuranceAngleFor,
+  REASSURANCE,
+  REMINDER,
+} from '../templates';
+
+export const EmailTemplateNames = ['reminder', 'reassurance', 'incentive'] as const;
+export type EmailTemplateName = (typeof EmailTemplateNames)[number];
+
+/**
+ * Maps a plan's template name to ours: `reminder`, `email.reminder`, `email-reminder-1`… A name
+ * that matches none is not guessed at (the touch fails visibly with `unknown_template`).
+ */
+export function resolveTemplate(name: string): EmailTemplateName | undefined {
+  const base = name.toLowerCase().replace(/^email[._:-]/, '');
+  return EmailTemplateNames.find(
+    (t) => base === t || base.startsWith(`${t}-`) || base.startsWith(`${t}_`) || base.startsWith(`${t}.`),
+  );
+}
+
+export interface RenderContext {
+  resumeUrl: string;
+  unsubscribeUrl: string;
+  storeName: string;
+  postalAddress: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+type Compiled = {
+  subject: HandlebarsTemplateDelegate;
+  cta: string;
+  html: HandlebarsTemplateDelegate;
+  text: HandlebarsTemplateDelegate;
+};
+
+/**
+ * Renders a touch into subject, HTML and plain text. HTML escapes everything user-supplied
+ * (Handlebars `{{ }}`); subject and text are not HTML and are compiled without escaping (the
+ * subject is flattened to one line so it cannot inject headers).
+ */
+export class EmailRenderer {
+  private readonly hbs = Handlebars.create();
+  private readonly templates: Record<EmailTemplateName, Compiled>;
+  private readonly layoutHtml: HandlebarsTemplateDelegate;
+  private readonly layoutText: HandlebarsTemplateDelegate;
+
+  constructor() {
+    const compile = (source: { subject: string; cta: string; html: string; text: string }): Compiled => ({
+      subject: this.hbs.compile(source.subject, { noEscape: true, strict: false }),
+      cta: source.cta,
+      html: this.hbs.compile(source.html),
+      text: this.hbs.compile(source.text, { noEscape: true }),
+    });
+    this.templates = { reminder: compile(REMINDER), reassurance: compile(REASSURANCE), incentive: compile(INCENTIVE) };
+    this.layoutHtml = this.hbs.compile(LAYOUT_HTML);
+    this.layoutText = this.hbs.compile(LAYOUT_TEXT, { noEscape: true });
+  }
+
+  render(template: EmailTemplateName, touch: TouchDue, ctx: RenderContext): RenderedEmail {
+    const locale = touch.customer.locale ?? 'en-US';
+    const currency = touch.cart.currency;
+    const items = touch.cart.items.map((i) => ({
+      title: i.title,
+      quantity: i.quantity,
+      unitPrice: formatMoney(i.unitPrice, currency, locale),
+      lineTotal: formatMoney(i.unitPrice * i.quantity, currency, locale),
+      outOfStock: i.inStock === false,
+    }));
+    const firstTitle = touch.cart.items[0]?.title ?? 'cart';
+    const compiled = this.templates[template];
+    const data = {
+      firstTitle,
+      firstName: touch.customer.firstName,
+      angle: reassuranceAngleFor(touch.segment),
+      ...offerFor(touch.incentive),
+    };
+    const subject = compiled
+      .subject(data)
+      .replace(/[\r\n\t]+/g, ' ')
+      .trim();
+    const frame = {
+      ...ctx,
+      subject,
+      lang: locale.split('-')[0] ?? 'en',
+      items,
+      total: formatMoney(touch.cart.value, currency, locale),
+      cta: compiled.cta,
+    };
+    return {
+      subject,
+      html: this.layoutHtml({ ...frame, body: compiled.html(data) }),
+      text: this.layoutText({ ...frame, body: compiled.text(data) }),
+    };
+  }
+}

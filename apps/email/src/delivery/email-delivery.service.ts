@@ -1,0 +1,154 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Contracts, type Delivery, type TouchDue } from '@reclaim/contracts';
+import { derivedId, errorMessage } from '@reclaim/core';
+import { EventPublisher } from '@reclaim/kafka';
+import { SuppressionView } from '@reclaim/suppression';
+import { EMAIL_CONFIG, type EmailConfig } from '../config';
+import { EmailRenderer, resolveTemplate, type RenderedEmail } from '../content/email-renderer';
+import { resumeLink, storeCartUrl, unsubscribeToken } from '../content/domain/links';
+import { SmtpUnavailableError } from './domain/delivery-errors';
+import { countDelivery } from './delivery-metrics';
+import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
+import { classifySmtpFailure } from './domain/smtp-failure';
+import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
+import { SmtpMailer, smtpErrorFacts } from './smtp-mailer';
+
+/**
+ * One due email touch, end to end: claim the ledger row, pass the suppression barrier, render,
+ * send, record, publish the delivery. Redelivery never sends twice; a touch whose previous attempt
+ * died between handing the message to SMTP and recording it is reported `unknown`, never resent.
+ */
+@Injectable()
+export class EmailDeliveryService {
+  private readonly logger = new Logger(EmailDeliveryService.name);
+  private readonly renderer = new EmailRenderer();
+  private readonly fromDomain: string;
+
+  constructor(
+    @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
+    private readonly ledger: SendLedgerRepository,
+    private readonly mailer: SmtpMailer,
+    @Inject(SuppressionView) private readonly suppressions: SuppressionView,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+  ) {
+    this.fromDomain = /@([^>\s]+)>?\s*$/.exec(config.EMAIL_FROM)?.[1] ?? 'reclaim.local';
+  }
+
+  async deliver(touch: TouchDue): Promise<void> {
+    const row = await this.ledger.claim(touch);
+    const decision = decideOnClaim(row.status);
+    if (decision.action === 'report') return this.report(touch, decision.status, row);
+    if (decision.action === 'mark_unknown') {
+      await this.ledger.markUnknown(touch.touchId, 'interrupted_while_sending');
+      return this.reportCurrent(touch);
+    }
+
+    const email = touch.customer.email;
+    if (!email) return this.finish(touch, 'skipped', 'no_email_address');
+
+    await this.suppressions.catchUp();
+    const verdict = await this.suppressions.isSuppressed({
+      storeId: touch.storeId,
+      cartId: touch.cartId,
+      customerId: touch.customer.id,
+      email,
+      abandonedAt: touch.abandonedAt ? new Date(touch.abandonedAt) : undefined,
+    });
+    if (verdict.suppressed) return this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
+
+    const template = resolveTemplate(touch.template);
+    if (!template) return this.finish(touch, 'failed', `unknown_template:${touch.template}`);
+    const rendered = this.render(template, touch, email);
+
+    if (!(await this.ledger.startSending(touch.touchId))) return; // another delivery of this touch got there first
+    let messageId: string;
+    try {
+      ({ messageId } = await this.mailer.send({
+        from: this.config.EMAIL_FROM,
+        to: email,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        messageId: `<${derivedId('email', touch.touchId)}@${this.fromDomain}>`,
+        headers: {
+          'List-Unsubscribe': `<${this.unsubscribeUrl(touch.storeId, email)}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          'X-Reclaim-Touch-Id': touch.touchId,
+        },
+      }));
+    } catch (error) {
+      const facts = smtpErrorFacts(error);
+      const kind = classifySmtpFailure(facts);
+      const reason = `smtp_${facts.responseCode ?? facts.code ?? 'error'}`;
+      if (kind === 'transient') {
+        await this.ledger.releaseForRetry(touch.touchId, reason);
+        throw new SmtpUnavailableError(`SMTP did not take touch ${touch.touchId}: ${errorMessage(error)}`, {
+          cause: error,
+        });
+      }
+      this.logger.warn({ msg: 'SMTP send failed', touchId: touch.touchId, kind, reason, error: errorMessage(error) });
+      if (kind === 'permanent') await this.ledger.markFailed(touch.touchId, reason);
+      else await this.ledger.markUnknown(touch.touchId, reason);
+      return this.reportCurrent(touch);
+    }
+    if (this.config.EMAIL_TEST_CRASH_POINT === 'after_smtp_accept') process.kill(process.pid, 'SIGKILL');
+    await this.ledger.markSent(touch.touchId, messageId);
+    return this.reportCurrent(touch);
+  }
+
+  private render(template: ReturnType<typeof resolveTemplate> & string, touch: TouchDue, email: string): RenderedEmail {
+    const cartUrl = storeCartUrl(this.config.STORE_CART_URL_TEMPLATE, touch.storeId, touch.cartId);
+    return this.renderer.render(template, touch, {
+      resumeUrl: resumeLink(this.config.PUBLIC_BASE_URL, this.config.RESUME_LINK_SECRET, {
+        storeId: touch.storeId,
+        cartId: touch.cartId,
+        touchId: touch.touchId,
+        cartUrl,
+        now: new Date(),
+        ttlMs: this.config.RESUME_LINK_TTL,
+      }),
+      unsubscribeUrl: this.unsubscribeUrl(touch.storeId, email),
+      storeName: /^\s*"?([^"<]+?)"?\s*</.exec(this.config.EMAIL_FROM)?.[1] ?? 'our store',
+      postalAddress: this.config.STORE_POSTAL_ADDRESS,
+    });
+  }
+
+  private unsubscribeUrl(storeId: string, email: string): string {
+    return `${this.config.EMAIL_PUBLIC_URL}/unsubscribe/${unsubscribeToken(this.config.RESUME_LINK_SECRET, storeId, email)}`;
+  }
+
+  /** Records a final outcome decided before the provider was involved, then reports it. */
+  private async finish(touch: TouchDue, status: 'skipped' | 'failed', reason: string): Promise<void> {
+    if (status === 'skipped') await this.ledger.markSkipped(touch.touchId, reason);
+    else await this.ledger.markFailed(touch.touchId, reason);
+    return this.reportCurrent(touch);
+  }
+
+  /** Publishes the delivery for whatever final status the row now has (re-read: a concurrent attempt may have decided). */
+  private async reportCurrent(touch: TouchDue): Promise<void> {
+    const row = await this.ledger.find(touch.touchId);
+    if (!row) return;
+    const decision = decideOnClaim(row.status);
+    if (decision.action === 'report') await this.report(touch, decision.status, row);
+  }
+
+  /** Delivery ids are derived from touch and status: a repeated report is the same event. */
+  private async report(touch: TouchDue, status: FinalLedgerStatus, row: LedgerRow): Promise<void> {
+    const delivery: Delivery = {
+      deliveryId: derivedId('email', touch.touchId, status),
+      touchId: touch.touchId,
+      abandonmentId: touch.abandonmentId,
+      storeId: touch.storeId,
+      cartId: touch.cartId,
+      channel: 'email',
+      sequence: touch.sequence,
+      status: deliveryStatusOf(status),
+      at: new Date().toISOString(),
+    };
+    if (row.reason && status !== 'sent') delivery.reason = row.reason;
+    if (row.providerMessageId) delivery.providerMessageId = row.providerMessageId;
+    await this.publisher.publish(Contracts.delivery, [delivery]);
+    countDelivery(status, delivery.reason);
+    this.logger.log({ msg: 'touch delivered', touchId: touch.touchId, status, reason: delivery.reason });
+  }
+}

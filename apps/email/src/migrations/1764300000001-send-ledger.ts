@@ -1,0 +1,28 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class SendLedger1764300000001 implements MigrationInterface {
+  name = 'SendLedger1764300000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE send_ledger (
+        touch_id text PRIMARY KEY,
+        abandonment_id text NOT NULL,
+        store_id text NOT NULL,
+        cart_id text NOT NULL,
+        sequence integer NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped', 'unknown')),
+        reason text,
+        attempts integer NOT NULL DEFAULT 0,
+        provider_message_id text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        sent_at timestamptz
+      )`);
+    await q.query('CREATE INDEX send_ledger_cart ON send_ledger (store_id, cart_id)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE send_ledger');
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Shared HTML frame of every message. Handlebars `{{ }}` escapes; nothing user-supplied is ever
+ * inserted with `{{{ }}}`. `{{{body}}}` is the already-rendered (escaped) template body.
+ */
+export const LAYOUT_HTML = `<!doctype html>
+<html lang="{{lang}}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{{subject}}</title></head>
+<body style="margin:0;padding:0;background:#f4f4f5;font-family:Helvetica,Arial,sans-serif;color:#18181b">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f5"><tr><td align="center" style="padding:24px">
+<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;border-radius:8px">
+<tr><td style="padding:32px">
+{{{body}}}
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:24px 0;border-collapse:collapse">
+{{#each items}}
+<tr>
+<td style="padding:8px 0;border-bottom:1px solid #e4e4e7">{{title}}{{#if outOfStock}} <em>(currently out of stock)</em>{{/if}}<br><span style="color:#71717a">Qty {{quantity}} × {{unitPrice}}</span></td>
+<td align="right" style="padding:8px 0;border-bottom:1px solid #e4e4e7">{{lineTotal}}</td>
+</tr>
+{{/each}}
+<tr><td style="padding:8px 0"><strong>Total</strong></td><td align="right" style="padding:8px 0"><strong>{{total}}</strong></td></tr>
+</table>
+<p style="text-align:center;margin:32px 0">
+<a href="{{resumeUrl}}" style="display:inline-block;background:#18181b;color:#ffffff;text-decoration:none;font-size:18px;font-weight:bold;padding:16px 32px;border-radius:6px">{{cta}}</a>
+</p>
+</td></tr>
+<tr><td style="padding:16px 32px;color:#71717a;font-size:12px;border-top:1px solid #e4e4e7">
+You are receiving this because you left items in your cart at {{storeName}}.
+<a href="{{unsubscribeUrl}}" style="color:#71717a">Unsubscribe</a><br>
+{{postalAddress}}
+</td></tr>
+</table>
+</td></tr></table>
+</body>
+</html>`;
+
+export const LAYOUT_TEXT = `{{{body}}}
+
+{{#each items}}
+- {{{title}}}{{#if outOfStock}} (currently out of stock){{/if}} — {{quantity}} × {{{unitPrice}}} = {{{lineTotal}}}
+{{/each}}
+Total: {{{total}}}
+
+{{{cta}}}: {{{resumeUrl}}}
+
+--
+You are receiving this because you left items in your cart at {{{storeName}}}.
+Unsubscribe: {{{unsubscribeUrl}}}
+{{{postalAddress}}}
+`;

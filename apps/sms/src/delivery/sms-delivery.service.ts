@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Contracts, DeliveryStatuses, type DeliveryStatus, type TouchDue } from '@reclaim/contracts';
+import { derivedId } from '@reclaim/core';
+import { EventPublisher } from '@reclaim/kafka';
+import { SuppressionView } from '@reclaim/suppression';
+import { countDelivery } from './delivery-metrics';
+import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
+
+/** The honest answer until an SMS provider adapter exists. */
+export const CHANNEL_NOT_CONFIGURED = 'channel_not_configured';
+
+/**
+ * SMS touches for now: recorded once in the ledger, checked against suppressions (behind the
+ * barrier), and answered with a `skipped` delivery — `suppressed:<reason>` or
+ * `channel_not_configured` — so nothing is silently dropped. The provider comes in a later issue.
+ */
+@Injectable()
+export class SmsDeliveryService {
+  private readonly logger = new Logger(SmsDeliveryService.name);
+
+  constructor(
+    private readonly ledger: SendLedgerRepository,
+    @Inject(SuppressionView) private readonly suppressions: SuppressionView,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+  ) {}
+
+  async deliver(touch: TouchDue): Promise<void> {
+    let row = await this.ledger.claim(touch);
+    if (row.status === 'pending') {
+      await this.suppressions.catchUp();
+      const verdict = await this.suppressions.isSuppressed({
+        storeId: touch.storeId,
+        cartId: touch.cartId,
+        customerId: touch.customer.id,
+        phone: touch.customer.phone,
+        abandonedAt: touch.abandonedAt ? new Date(touch.abandonedAt) : undefined,
+      });
+      row = await this.ledger.markSkipped(
+        touch.touchId,
+        verdict.suppressed ? `suppressed:${verdict.reason}` : CHANNEL_NOT_CONFIGURED,
+      );
+    }
+    await this.report(touch, row);
+  }
+
+  /** Delivery ids are derived from touch and status: a repeated report is the same event. */
+  private async report(touch: TouchDue, row: LedgerRow): Promise<void> {
+    const status = DeliveryStatuses.find((s): s is DeliveryStatus => s === row.status);
+    if (!status) return; // still pending elsewhere: that attempt reports
+    await this.publisher.publish(Contracts.delivery, [
+      {
+        deliveryId: derivedId('sms', touch.touchId, status),
+        touchId: touch.touchId,
+        abandonmentId: touch.abandonmentId,
+        storeId: touch.storeId,
+        cartId: touch.cartId,
+        channel: 'sms',
+        sequence: touch.sequence,
+        status,
+        ...(row.reason ? { reason: row.reason } : {}),
+        at: new Date().toISOString(),
+      },
+    ]);
+    countDelivery(status, row.reason);
+    this.logger.log({ msg: 'touch answered', touchId: touch.touchId, status, reason: row.reason });
+  }
+}
