@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
 import { Topics, deadLetterTopicSpec } from '@reclaim/contracts';
 import { provisionTopics } from '@reclaim/kafka';
 import {
@@ -31,7 +30,7 @@ describe('walking skeleton: shopper event → abandonment → timed email → su
   const smtp = new SmtpCapture();
   const running: RunningService[] = [];
   let db: TestDatabase;
-  let kafka: Kafka;
+  let kafka: ReturnType<typeof testKafka>['kafka'];
   let prefix: string;
   let ingestion: string;
   let observed: Awaited<ReturnType<typeof collectTopics>>;

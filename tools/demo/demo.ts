@@ -78,8 +78,8 @@ async function main(): Promise<void> {
       const out = createWriteStream(logFile);
       const [bin, ...args] = command.split(' ');
       const child = spawn(bin ?? 'node', args, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout?.pipe(out);
-      child.stderr?.pipe(out);
+      child.stdout.pipe(out);
+      child.stderr.pipe(out);
       children.push(child);
       await waitHealthy(service, portOf(service, i), child, logFile);
     }),
@@ -100,17 +100,18 @@ async function main(): Promise<void> {
   await consumer.connect();
   await consumer.subscribe({ topics: [prefix + Topics.deliveries.name, prefix + Topics.abandonments.name], fromBeginning: false });
   await consumer.run({
-    eachMessage: async ({ topic, message }) => {
+    eachMessage: ({ topic, message }) => {
       const value = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
       if (topic.endsWith(Topics.deliveries.name)) deliveries.push(value as (typeof deliveries)[number]);
       else abandonments.push(value as (typeof abandonments)[number]);
+      return Promise.resolve();
     },
   });
   await sleep(3_000); // let the observer join before traffic starts
 
   say(`replaying ${shoppers.length} shoppers`);
   const results = await Promise.all(shoppers.map((s) => post(s.events())));
-  const accepted = results.reduce((n, r) => n + (r.status === 202 ? Number((r.body as { accepted: number }).accepted) : 0), 0);
+  const accepted = results.reduce((n, r) => n + (r.status === 202 ? (r.body as { accepted: number }).accepted : 0), 0);
   say(`POST /v1/events: ${accepted} events accepted`);
   const retry = await post(shoppers[0]?.events() ?? []);
   say(`a store retries a batch it already sent → ${retry.status} ${JSON.stringify(retry.body)}`);
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
 `);
   await consumer.disconnect();
   stopAll();
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once('exit', r))));
 }
 
 main().catch((error: unknown) => {
