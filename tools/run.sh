@@ -113,6 +113,10 @@ case "$cmd" in
     local_defaults
     node dist/tools/bench/bench.js "$@"
     ;;
+  docs-check)
+    node --no-warnings tools/docs/generate-topics-table.ts --check
+    node --no-warnings tools/docs/generate-config-table.ts --check
+    ;;
   kafka-start)
     export RECLAIM_KEEP_BROKER=1
     ensure_kafka
@@ -122,7 +126,7 @@ case "$cmd" in
     node tools/kafka/broker.mjs stop
     ;;
   *)
-    echo "usage: tools/run.sh {build|typecheck|lint|test|dev|demo|bench|kafka-start|kafka-stop}" >&2
+    echo "usage: tools/run.sh {build|typecheck|lint|docs-check|test|dev|demo|bench|kafka-start|kafka-stop}" >&2
     exit 64
     ;;
 esac
