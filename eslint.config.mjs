@@ -31,7 +31,10 @@ const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/
 const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:infra', 'type:platform'] },
   // libs/suppression is a platform module built on libs/platform (health registry, Kafka settings).
-  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:infra', 'type:contracts', 'type:core'] },
+  {
+    sourceTag: 'type:platform',
+    onlyDependOnLibsWithTags: ['type:platform', 'type:infra', 'type:contracts', 'type:core'],
+  },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:core'] },
   { sourceTag: 'scope:kafka', notDependOnLibsWithTags: ['scope:persistence'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:core'] },

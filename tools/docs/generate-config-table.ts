@@ -58,8 +58,20 @@ function resolveIdentifier(id: ts.Identifier, source: ts.SourceFile): ts.Express
   return found;
 }
 
-function literal(expr: ts.Expression | undefined): string {
+/** A function declared in this file whose first parameter is its fallback (`(fallback) => z…`). */
+function isLocalHelper(id: ts.Identifier, source: ts.SourceFile): boolean {
+  const target = resolveIdentifier(id, source);
+  if (!target || !(ts.isArrowFunction(target) || ts.isFunctionExpression(target))) return false;
+  const first = target.parameters[0];
+  return first !== undefined && ts.isIdentifier(first.name) && /^(fallback|default)/i.test(first.name.text);
+}
+
+function literal(expr: ts.Expression | undefined, source: ts.SourceFile): string {
   if (!expr) return 'computed';
+  if (ts.isIdentifier(expr)) {
+    const target = resolveIdentifier(expr, source);
+    return target && !ts.isIdentifier(target) ? literal(target, source) : 'computed';
+  }
   if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr))
     return expr.text === '' ? '(empty)' : expr.text;
   if (ts.isNumericLiteral(expr)) return String(Number(expr.getText().replace(/_/g, '')));
@@ -75,12 +87,18 @@ function defaultOf(init: ts.Expression, source: ts.SourceFile): string | undefin
     if (result !== undefined) return;
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
-      if (ts.isIdentifier(callee) && /^env[A-Z]/.test(callee.text)) {
-        result = literal(node.arguments[0]);
+      // envInt(4), envPort(3000), … or a helper of this file such as baseUrl('http://…'): the
+      // first argument is the default.
+      if (
+        ts.isIdentifier(callee) &&
+        node.arguments[0] &&
+        (/^env[A-Z]/.test(callee.text) || isLocalHelper(callee, source))
+      ) {
+        result = literal(node.arguments[0], source);
         return;
       }
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'default') {
-        result = literal(node.arguments[0]);
+        result = literal(node.arguments[0], source);
         return;
       }
     }

@@ -25,27 +25,37 @@ const baseUrl = (fallback: string) =>
 
 export const EmailConfig = z.object({
   ...baseConfigShape,
+  /** `production` turns on the warning about the development signing secret. */
   NODE_ENV: z.string().default('development'),
   EMAIL_PORT: envPort(3003),
+  /** SMTP server the email service hands messages to (`smtp://` or `smtps://`, credentials in the URL). */
   SMTP_URL: z
     .string()
     .default('smtp://127.0.0.1:1025')
     .refine((s) => /^smtps?:\/\//.test(s), 'must be an smtp:// or smtps:// URL'),
+  /** Connection and greeting timeout for SMTP; the socket timeout is twice this. */
   SMTP_TIMEOUT_MS: envInt(15_000, { min: 100 }),
+  /** Sender address; its display name is the store name in the footer. */
   EMAIL_FROM: z.string().min(3).default('Reclaim Demo Store <shop@reclaim.local>'),
+  /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
   PUBLIC_BASE_URL: baseUrl('http://localhost:3000'),
+  /** Public base URL of the email service, which serves one-click unsubscribe at `/unsubscribe/:token`. */
   EMAIL_PUBLIC_URL: baseUrl('http://localhost:3003'),
+  /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
   STORE_CART_URL_TEMPLATE: z
     .string()
     .default('https://shop.example/cart/{cartId}')
     .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL template with {cartId}'),
+  /** Postal address printed in every email's footer. */
   STORE_POSTAL_ADDRESS: z
     .string()
     .min(1)
     .default('Reclaim Demo Store · 1 Example Street · 00000 Sample City · Country'),
   /** Signs resume links and unsubscribe tokens. Secret: never logged. */
   RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
+  /** How long resume links work (real time, not scaled). */
   RESUME_LINK_TTL: duration('7d'),
+  /** How long a send waits for the suppression view to catch up before the touch is retried. */
   SUPPRESSION_BARRIER_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   /**
    * Test-only crash point: `after_smtp_accept` kills the process right after SMTP accepted a

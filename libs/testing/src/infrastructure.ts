@@ -24,7 +24,7 @@ export async function resolveKafka(): Promise<{ brokers: string; stop?: () => Pr
   if (dockerAvailable()) {
     const { GenericContainer, Wait } = await import('testcontainers');
     const port = 9092;
-    const container = await new GenericContainer('apache/kafka:4.1.1')
+    const container = await new GenericContainer('apache/kafka:4.1.2')
       .withExposedPorts({ container: port, host: port })
       .withEnvironment({
         KAFKA_NODE_ID: '1',
