@@ -19,6 +19,10 @@ export const IngestionConfig = z.object({
         return z.NEVER;
       }
     }),
+  /** Requests one store may send to POST /v1/events per window before it gets 429. */
+  INGESTION_RATE_LIMIT: envInt(600, { min: 1 }),
+  /** The rate-limit window in milliseconds. */
+  INGESTION_RATE_WINDOW_MS: envInt(60_000, { min: 100 }),
   /** Transactional producers that may run batches at once. */
   INGESTION_TX_PRODUCERS: envInt(4, { min: 1, max: 64 }),
   /** A batch Kafka has not acknowledged within this time is answered 503 (nothing accepted). */

@@ -151,6 +151,42 @@ describe('POST /v1/events', () => {
     expect(retried).toEqual({ accepted: 1, duplicates: 0 });
   });
 
+  it('answers 429 per store once a store exceeds its rate, without affecting other stores', async () => {
+    const limited = loadConfig(IngestionConfig, {
+      KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
+      KAFKA_TOPIC_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      INGESTION_API_KEYS: `store-a:${KEY},store-b:store-b-key-0002`,
+      INGESTION_RATE_LIMIT: '3',
+      INGESTION_RATE_WINDOW_MS: '60000',
+      INGESTION_INSTANCE_ID: 'rate-limit-test',
+      LOG_LEVEL: 'warn',
+    });
+    const second = await runService(AppModule.register(limited), {
+      port: 0,
+      host: '127.0.0.1',
+      nest: { bodyParser: false, logger: false },
+    });
+    try {
+      const port = ((second.getHttpServer() as Server).address() as AddressInfo).port;
+      const send = (key: string, id: string) =>
+        fetch(`http://127.0.0.1:${port}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ events: [cartEvent(id, 'cart-rate')] }),
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await send(KEY, `rate-${i}`)).status);
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      const refused = await send(KEY, 'rate-x');
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await refused.json()).toMatchObject({ error: 'rate_limited' });
+      expect((await send('store-b-key-0002', 'rate-b')).status).toBe(202);
+    } finally {
+      await second.close();
+    }
+  });
+
   describe('GET /r/:token', () => {
     const token = (payload: Record<string, unknown>, secret = SECRET) => signToken(payload, secret);
     const valid = { s: 'store-a', c: 'cart-x', t: 'touch-1', ch: 'email', u: 'https://shop.example/cart/cart-x', exp: Math.floor(Date.now() / 1000) + 3600 };

@@ -11,6 +11,7 @@ import {
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
+import { register } from 'prom-client';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { errorMessage, TimeScale } from '@reclaim/core';
 import { ConsumerGroups, deadLetterTopicSpec, type ConsumerGroupId } from '@reclaim/contracts';
@@ -257,7 +258,12 @@ export class PlatformModule {
             },
           },
         }),
-        PrometheusModule.register({ path: '/metrics', defaultLabels: { service } }),
+        PrometheusModule.register({
+          path: '/metrics',
+          defaultLabels: { service },
+          // Process metrics are registered once per process (tests may start two apps in one).
+          defaultMetrics: { enabled: register.getSingleMetric('process_cpu_user_seconds_total') === undefined },
+        }),
         TerminusModule,
       ],
       controllers: [HealthController],

@@ -1,11 +1,13 @@
-import { BadRequestException, Body, Controller, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { AppErrorFilter } from '../http/app-error.filter';
 import { validateBatch } from './domain/batch';
 import { EventsService, type IngestResult } from './events.service';
 import type { AuthenticatedRequest } from './ingestion-gate.middleware';
+import { StoreThrottlerGuard } from './store-throttler.guard';
 
 @Controller('v1/events')
 @UseFilters(AppErrorFilter)
+@UseGuards(StoreThrottlerGuard)
 export class EventsController {
   constructor(private readonly events: EventsService) {}
 
