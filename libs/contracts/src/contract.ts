@@ -21,6 +21,17 @@ function defineContract<S extends z.ZodType>(contract: Contract<S>): Contract<S>
   return contract;
 }
 
+/** The three channel topics carry the same TouchDue payload, keyed by cart. */
+function touchContract(topic: TopicSpec): Contract<typeof TouchDue> {
+  return defineContract({
+    topic,
+    ceType: 'reclaim.touch.due',
+    schema: TouchDue,
+    key: (t) => cartKey(t.storeId, t.cartId),
+    id: (t) => t.touchId,
+  });
+}
+
 export const Contracts = {
   storefrontEvent: defineContract({
     topic: Topics.storefrontEvents,
@@ -47,27 +58,9 @@ export const Contracts = {
     key: (a) => cartKey(a.storeId, a.cartId),
     id: (a) => a.abandonmentId,
   }),
-  touchEmail: defineContract({
-    topic: Topics.touchesEmail,
-    ceType: 'reclaim.touch.due',
-    schema: TouchDue,
-    key: (t) => cartKey(t.storeId, t.cartId),
-    id: (t) => t.touchId,
-  }),
-  touchSms: defineContract({
-    topic: Topics.touchesSms,
-    ceType: 'reclaim.touch.due',
-    schema: TouchDue,
-    key: (t) => cartKey(t.storeId, t.cartId),
-    id: (t) => t.touchId,
-  }),
-  touchPush: defineContract({
-    topic: Topics.touchesPush,
-    ceType: 'reclaim.touch.due',
-    schema: TouchDue,
-    key: (t) => cartKey(t.storeId, t.cartId),
-    id: (t) => t.touchId,
-  }),
+  touchEmail: touchContract(Topics.touchesEmail),
+  touchSms: touchContract(Topics.touchesSms),
+  touchPush: touchContract(Topics.touchesPush),
   delivery: defineContract({
     topic: Topics.deliveries,
     ceType: 'reclaim.delivery',
