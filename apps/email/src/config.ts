@@ -51,6 +51,12 @@ export const EmailConfig = z.object({
     .string()
     .min(1)
     .default('Reclaim Demo Store · 1 Example Street · 00000 Sample City · Country'),
+  /** The store's returns policy, shown in every email's trust block (empty: not shown). */
+  STORE_RETURNS_POLICY: z.string().max(300).default('Free returns within 30 days.'),
+  /** Support address shown in the trust block (empty: not shown). */
+  STORE_SUPPORT_EMAIL: z.union([z.literal(''), z.email()]).default(''),
+  /** Support phone shown in the trust block (empty: not shown). */
+  STORE_SUPPORT_PHONE: z.string().max(40).default(''),
   /** Signs resume links and unsubscribe tokens. Secret: never logged. */
   RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
   /** How long resume links work (real time, not scaled). */

@@ -103,6 +103,20 @@ describe(EmailDeliveryService.name, () => {
     expect(smtp.to(touch.customer.email!)).toHaveLength(0);
   });
 
+  it('skips a touch whose cart has nothing left in stock, with the reason, and sends nothing', async () => {
+    const touch = emailTouch({
+      cart: {
+        currency: 'EUR',
+        value: 4500,
+        items: [{ sku: 'LS-1', title: 'Linen Shirt', quantity: 1, unitPrice: 4500, inStock: false }],
+      },
+    });
+    await publishTouch(t, touch);
+    const [delivery] = await waitForDelivery(touch.touchId, 'skipped');
+    expect(delivery!.reason).toBe('nothing_in_stock');
+    expect(smtp.to(touch.customer.email!)).toHaveLength(0);
+  });
+
   it('honours a suppression published right before the touch (the barrier)', async () => {
     const touches = Array.from({ length: 20 }, () => emailTouch());
     for (const touch of touches) {

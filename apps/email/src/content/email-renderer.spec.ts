@@ -33,27 +33,31 @@ const ctx = {
 
 describe(EmailRenderer.name, () => {
   const sut = new EmailRenderer();
+  const render = (...args: Parameters<EmailRenderer['render']>) => {
+    const rendered = sut.render(...args);
+    if (!rendered) throw new Error('expected a rendered email');
+    return rendered;
+  };
 
   it('names the first product in the reminder subject', () => {
-    expect(sut.render('reminder', touch(), ctx).subject).toBe('Your Linen Shirt is still here');
+    expect(render('reminder', touch(), ctx).subject).toBe('Your Linen Shirt is still here');
   });
 
   it('names the product in the other subjects too', () => {
-    expect(sut.render('reassurance', touch(), ctx).subject).toBe('Still thinking about your Linen Shirt?');
-    expect(sut.render('incentive', touch({ incentive: 'percent_10' }), ctx).subject).toBe(
+    expect(render('reassurance', touch(), ctx).subject).toBe('Still thinking about your Linen Shirt?');
+    expect(render('incentive', touch({ incentive: 'percent_10' }), ctx).subject).toBe(
       '10% off on your Linen Shirt',
     );
   });
 
   it('lists items with quantity and prices in the cart currency from minor units', () => {
-    const { html, text } = sut.render('reminder', touch(), ctx);
+    const { html, text } = render('reminder', touch(), ctx);
     expect(html).toContain('Linen Shirt');
     expect(html).toContain('Qty 2 × €45.00');
-    expect(html).toContain('€90.00');
-    expect(html).toContain('€119.00');
+    expect(html).toContain('<strong>€90.00</strong>'); // the total leaves out the out-of-stock Cap
     expect(html).toContain('(currently out of stock)');
     expect(text).toContain('- Linen Shirt — 2 × €45.00 = €90.00');
-    expect(text).toContain('Total: €119.00');
+    expect(text).toContain('Total: €90.00 (out-of-stock items not included)');
   });
 
   it('escapes user-supplied text in HTML', () => {
@@ -65,7 +69,7 @@ describe(EmailRenderer.name, () => {
         items: [{ sku: 'x', title: '<script>alert("x")</script>', quantity: 1, unitPrice: 100 }],
       },
     });
-    const { html, subject } = sut.render('reminder', evil, ctx);
+    const { html, subject } = render('reminder', evil, ctx);
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
@@ -80,11 +84,11 @@ describe(EmailRenderer.name, () => {
         items: [{ sku: 'x', title: 'A\r\nBcc: x@evil.test', quantity: 1, unitPrice: 1 }],
       },
     });
-    expect(sut.render('reminder', t, ctx).subject).toBe('Your A Bcc: x@evil.test is still here');
+    expect(render('reminder', t, ctx).subject).toBe('Your A Bcc: x@evil.test is still here');
   });
 
   it('has a prominent resume link, the unsubscribe link and the postal address', () => {
-    const { html, text } = sut.render('reminder', touch(), ctx);
+    const { html, text } = render('reminder', touch(), ctx);
     expect(html).toContain(`href="${ctx.resumeUrl.replace('=', '&#x3D;')}"`);
     expect(html).toContain('Return to your cart');
     expect(html).toContain(ctx.unsubscribeUrl);
@@ -94,12 +98,12 @@ describe(EmailRenderer.name, () => {
   });
 
   it('greets by first name when known', () => {
-    expect(sut.render('reminder', touch(), ctx).text).toContain('Hi Ann, your cart is saved');
-    expect(sut.render('reminder', touch({ customer: {} }), ctx).text).toContain('Your cart is saved');
+    expect(render('reminder', touch(), ctx).text).toContain('Hi Ann, your cart is saved');
+    expect(render('reminder', touch({ customer: {} }), ctx).text).toContain('Your cart is saved');
   });
 
   it('picks the reassurance angle from the segment', () => {
-    expect(sut.render('reassurance', touch({ segment: 'checkout_error' }), ctx).text).toContain('We are here to help');
+    expect(render('reassurance', touch({ segment: 'checkout_error' }), ctx).text).toContain('We are here to help');
   });
 });
 
@@ -109,5 +113,57 @@ describe(resolveTemplate.name, () => {
     expect(resolveTemplate('email.reassurance')).toBe('reassurance');
     expect(resolveTemplate('email-incentive-3')).toBe('incentive');
     expect(resolveTemplate('sms-nudge')).toBeUndefined();
+  });
+});
+
+describe(`${EmailRenderer.name} stock and trust`, () => {
+  const sut = new EmailRenderer();
+  const render = (...args: Parameters<EmailRenderer['render']>) => {
+    const rendered = sut.render(...args);
+    if (!rendered) throw new Error('expected a rendered email');
+    return rendered;
+  };
+
+  it('names the first product that can still be bought and totals only buyable items', () => {
+    const out = render(
+      'reminder',
+      touch({
+        cart: {
+          currency: 'EUR',
+          value: 20400,
+          items: [
+            { sku: 'B', title: 'Chelsea Boots', quantity: 1, unitPrice: 15900, inStock: false },
+            { sku: 'LS-1', title: 'Linen Shirt', quantity: 1, unitPrice: 4500 },
+          ],
+        },
+      }),
+      ctx,
+    );
+    expect(out.subject).toBe('Your Linen Shirt is still here');
+    expect(out.text).toContain('Chelsea Boots (currently out of stock)');
+    expect(out.text).toContain('Total: €45.00 (out-of-stock items not included)');
+  });
+
+  it('renders nothing when no item can be bought any more', () => {
+    const soldOut = touch({
+      cart: { currency: 'EUR', value: 100, items: [{ sku: 'B', title: 'Boots', quantity: 1, unitPrice: 100, inStock: false }] },
+    });
+    expect(sut.render('reminder', soldOut, ctx)).toBeUndefined();
+  });
+
+  it('shows the store trust block, escaped', () => {
+    const out = render('reassurance', touch(), {
+      ...ctx,
+      trust: { returns: 'Free returns <b>30 days</b>', supportEmail: 'help@shop.example', supportPhone: '+33 1 23 45 67 89' },
+    });
+    expect(out.html).toContain('Free returns &lt;b&gt;30 days&lt;/b&gt;');
+    expect(out.html).toContain('mailto:help@shop.example');
+    expect(out.text).toContain('Questions? help@shop.example / +33 1 23 45 67 89');
+  });
+
+  it('leaves the trust block out when the store configured none', () => {
+    const out = render('reminder', touch(), { ...ctx, trust: { returns: '', supportEmail: '', supportPhone: '' } });
+    expect(out.text).not.toContain('Returns:');
+    expect(out.html).not.toContain('Questions?');
   });
 });

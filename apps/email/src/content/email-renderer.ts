@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { TouchDue } from '@reclaim/contracts';
 import { formatMoney } from './domain/money';
+import { stockView } from './domain/stock';
 import {
   INCENTIVE,
   LAYOUT_HTML,
@@ -30,6 +31,8 @@ export interface RenderContext {
   unsubscribeUrl: string;
   storeName: string;
   postalAddress: string;
+  /** The store's trust block: returns policy and how to reach support (each optional). */
+  trust?: { returns?: string; supportEmail?: string; supportPhone?: string };
 }
 
 export interface RenderedEmail {
@@ -68,7 +71,13 @@ export class EmailRenderer {
     this.layoutText = this.hbs.compile(LAYOUT_TEXT, { noEscape: true });
   }
 
-  render(template: EmailTemplateName, touch: TouchDue, ctx: RenderContext): RenderedEmail {
+  /**
+   * Undefined when nothing in the cart can be bought any more: the caller skips the touch with
+   * `nothing_in_stock` instead of sending a message about items the shopper cannot have.
+   */
+  render(template: EmailTemplateName, touch: TouchDue, ctx: RenderContext): RenderedEmail | undefined {
+    const stock = stockView(touch.cart);
+    if (!stock) return undefined;
     const locale = touch.customer.locale ?? 'en-US';
     const currency = touch.cart.currency;
     const items = touch.cart.items.map((i) => ({
@@ -78,7 +87,7 @@ export class EmailRenderer {
       lineTotal: formatMoney(i.unitPrice * i.quantity, currency, locale),
       outOfStock: i.inStock === false,
     }));
-    const firstTitle = touch.cart.items[0]?.title ?? 'cart';
+    const firstTitle = stock.headline.title;
     const compiled = this.templates[template];
     const data = {
       firstTitle,
@@ -95,7 +104,9 @@ export class EmailRenderer {
       subject,
       lang: locale.split('-')[0] ?? 'en',
       items,
-      total: formatMoney(touch.cart.value, currency, locale),
+      total: formatMoney(stock.buyableTotal, currency, locale),
+      someOutOfStock: stock.someOutOfStock,
+      trust: ctx.trust && Object.values(ctx.trust).some(Boolean) ? ctx.trust : undefined,
       cta: compiled.cta,
     };
     return {

@@ -59,6 +59,7 @@ export class EmailDeliveryService {
     const template = resolveTemplate(touch.template);
     if (!template) return this.finish(touch, 'failed', `unknown_template:${touch.template}`);
     const rendered = this.render(template, touch, email);
+    if (!rendered) return this.finish(touch, 'skipped', 'nothing_in_stock');
 
     if (!(await this.ledger.startSending(touch.touchId))) return; // another delivery of this touch got there first
     let messageId: string;
@@ -96,7 +97,11 @@ export class EmailDeliveryService {
     return this.reportCurrent(touch);
   }
 
-  private render(template: ReturnType<typeof resolveTemplate> & string, touch: TouchDue, email: string): RenderedEmail {
+  private render(
+    template: ReturnType<typeof resolveTemplate> & string,
+    touch: TouchDue,
+    email: string,
+  ): RenderedEmail | undefined {
     const cartUrl = storeCartUrl(this.config.STORE_CART_URL_TEMPLATE, touch.storeId, touch.cartId);
     return this.renderer.render(template, touch, {
       resumeUrl: resumeLink(this.config.PUBLIC_BASE_URL, this.config.RESUME_LINK_SECRET, {
@@ -110,6 +115,11 @@ export class EmailDeliveryService {
       unsubscribeUrl: this.unsubscribeUrl(touch.storeId, email),
       storeName: /^\s*"?([^"<]+?)"?\s*</.exec(this.config.EMAIL_FROM)?.[1] ?? 'our store',
       postalAddress: this.config.STORE_POSTAL_ADDRESS,
+      trust: {
+        returns: this.config.STORE_RETURNS_POLICY,
+        supportEmail: this.config.STORE_SUPPORT_EMAIL,
+        supportPhone: this.config.STORE_SUPPORT_PHONE,
+      },
     });
   }
 

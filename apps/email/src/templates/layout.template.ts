@@ -17,11 +17,17 @@ export const LAYOUT_HTML = `<!doctype html>
 <td align="right" style="padding:8px 0;border-bottom:1px solid #e4e4e7">{{lineTotal}}</td>
 </tr>
 {{/each}}
-<tr><td style="padding:8px 0"><strong>Total</strong></td><td align="right" style="padding:8px 0"><strong>{{total}}</strong></td></tr>
+<tr><td style="padding:8px 0"><strong>Total</strong>{{#if someOutOfStock}}<br><span style="color:#71717a;font-size:12px">Out-of-stock items are not included.</span>{{/if}}</td><td align="right" style="padding:8px 0"><strong>{{total}}</strong></td></tr>
 </table>
 <p style="text-align:center;margin:32px 0">
 <a href="{{resumeUrl}}" style="display:inline-block;background:#18181b;color:#ffffff;text-decoration:none;font-size:18px;font-weight:bold;padding:16px 32px;border-radius:6px">{{cta}}</a>
 </p>
+{{#if trust}}
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#fafafa;border-radius:6px"><tr><td style="padding:16px;font-size:14px;line-height:1.5;color:#3f3f46">
+{{#if trust.returns}}<strong>Returns:</strong> {{trust.returns}}<br>{{/if}}
+{{#if trust.supportEmail}}<strong>Questions?</strong> Write to <a href="mailto:{{trust.supportEmail}}" style="color:#3f3f46">{{trust.supportEmail}}</a>{{#if trust.supportPhone}} or call {{trust.supportPhone}}{{/if}}.{{else}}{{#if trust.supportPhone}}<strong>Questions?</strong> Call {{trust.supportPhone}}.{{/if}}{{/if}}
+</td></tr></table>
+{{/if}}
 </td></tr>
 <tr><td style="padding:16px 32px;color:#71717a;font-size:12px;border-top:1px solid #e4e4e7">
 You are receiving this because you left items in your cart at {{storeName}}.
@@ -38,9 +44,14 @@ export const LAYOUT_TEXT = `{{{body}}}
 {{#each items}}
 - {{{title}}}{{#if outOfStock}} (currently out of stock){{/if}} — {{quantity}} × {{{unitPrice}}} = {{{lineTotal}}}
 {{/each}}
-Total: {{{total}}}
+Total: {{{total}}}{{#if someOutOfStock}} (out-of-stock items not included){{/if}}
 
 {{{cta}}}: {{{resumeUrl}}}
+{{#if trust}}
+{{#if trust.returns}}Returns: {{{trust.returns}}}
+{{/if}}{{#if trust.supportEmail}}Questions? {{{trust.supportEmail}}}{{#if trust.supportPhone}} / {{{trust.supportPhone}}}{{/if}}
+{{else}}{{#if trust.supportPhone}}Questions? {{{trust.supportPhone}}}
+{{/if}}{{/if}}{{/if}}
 
 --
 You are receiving this because you left items in your cart at {{{storeName}}}.
