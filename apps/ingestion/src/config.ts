@@ -27,6 +27,13 @@ export const IngestionConfig = z.object({
   INGESTION_TX_PRODUCERS: envInt(4, { min: 1, max: 64 }),
   /** A batch Kafka has not acknowledged within this time is answered 503 (nothing accepted). */
   INGESTION_KAFKA_TIMEOUT_MS: envInt(10_000, { min: 100 }),
+  /**
+   * After a batch with an order.completed is durable, the 202 waits this long. Channels hand a
+   * message to a provider within EMAIL_SEND_FRESHNESS_MS of their suppression barrier, so any send
+   * that could have missed the order starts before the order is acknowledged (ADR 0005). Must
+   * exceed the channels' freshness bound plus their hand-off latency.
+   */
+  INGESTION_ORDER_ACK_GUARD_MS: envInt(200, { min: 0, max: 5_000 }),
   /** Stable per instance: transactional ids derive from it, so a restart fences its predecessor. */
   INGESTION_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default(hostname().replace(/[^A-Za-z0-9._-]/g, '-')),
   /** Signs resume links (shared with the channel services). */

@@ -3,6 +3,8 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 
 export interface CapturedMail {
+  /** When the sender began handing this message over (its MAIL FROM command). */
+  handoffAt: Date;
   receivedAt: Date;
   envelopeTo: string[];
   mail: ParsedMail;
@@ -12,6 +14,7 @@ export interface CapturedMail {
 /** A real SMTP server on a free loopback port that keeps every message it receives. */
 export class SmtpCapture {
   readonly mails: CapturedMail[] = [];
+  private readonly handoffs = new Map<string, Date>();
   private server: SMTPServer | undefined;
   port = 0;
 
@@ -20,6 +23,10 @@ export class SmtpCapture {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onMailFrom: (_address, session, callback) => {
+        this.handoffs.set(session.id, new Date());
+        callback();
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -28,6 +35,7 @@ export class SmtpCapture {
           simpleParser(raw).then(
             (mail) => {
               this.mails.push({
+                handoffAt: this.handoffs.get(session.id) ?? new Date(0),
                 receivedAt: new Date(),
                 envelopeTo: session.envelope.rcptTo.map((r) => r.address),
                 mail,

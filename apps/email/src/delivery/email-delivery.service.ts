@@ -6,7 +6,7 @@ import { SuppressionView } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
 import { EmailRenderer, resolveTemplate, type RenderedEmail } from '../content/email-renderer';
 import { resumeLink, storeCartUrl, unsubscribeToken } from '../content/domain/links';
-import { SmtpUnavailableError } from './domain/delivery-errors';
+import { SmtpUnavailableError, SuppressionCheckStaleError } from './domain/delivery-errors';
 import { countDelivery } from './delivery-metrics';
 import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
 import { classifySmtpFailure } from './domain/smtp-failure';
@@ -46,22 +46,22 @@ export class EmailDeliveryService {
     const email = touch.customer.email;
     if (!email) return this.finish(touch, 'skipped', 'no_email_address');
 
-    await this.suppressions.catchUp();
-    const verdict = await this.suppressions.isSuppressed({
-      storeId: touch.storeId,
-      cartId: touch.cartId,
-      customerId: touch.customer.id,
-      email,
-      abandonedAt: touch.abandonedAt ? new Date(touch.abandonedAt) : undefined,
-    });
-    if (verdict.suppressed) return this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
-
     const template = resolveTemplate(touch.template);
     if (!template) return this.finish(touch, 'failed', `unknown_template:${touch.template}`);
     const rendered = this.render(template, touch, email);
     if (!rendered) return this.finish(touch, 'skipped', 'nothing_in_stock');
 
+    // The barrier that clears a send must be fresh when the message reaches SMTP (ADR 0005).
+    const clearedAt = Date.now();
+    const verdict = await this.checkSuppressions(touch, email);
+    if (verdict.suppressed) return this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
     if (!(await this.ledger.startSending(touch.touchId))) return; // another delivery of this touch got there first
+    if (Date.now() - clearedAt > this.config.EMAIL_SEND_FRESHNESS_MS) {
+      await this.ledger.releaseForRetry(touch.touchId, 'suppression_check_stale');
+      throw new SuppressionCheckStaleError(
+        `touch ${touch.touchId}: ${Date.now() - clearedAt} ms since its suppression check; checking again`,
+      );
+    }
     let messageId: string;
     try {
       ({ messageId } = await this.mailer.send({
@@ -95,6 +95,17 @@ export class EmailDeliveryService {
     if (this.config.EMAIL_TEST_CRASH_POINT === 'after_smtp_accept') process.kill(process.pid, 'SIGKILL');
     await this.ledger.markSent(touch.touchId, messageId);
     return this.reportCurrent(touch);
+  }
+
+  private async checkSuppressions(touch: TouchDue, email: string) {
+    await this.suppressions.catchUp();
+    return this.suppressions.isSuppressed({
+      storeId: touch.storeId,
+      cartId: touch.cartId,
+      customerId: touch.customer.id,
+      email,
+      abandonedAt: touch.abandonedAt ? new Date(touch.abandonedAt) : undefined,
+    });
   }
 
   private render(

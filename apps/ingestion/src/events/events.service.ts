@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Counter, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Contracts, type StorefrontEvent } from '@reclaim/contracts';
 import { AppError, DependencyUnavailableError, errorMessage, systemClock } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
+import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { AcceptedEventsRepository } from './accepted-events.repository';
 import { dedupeAndOrder } from './domain/batch';
 import { suppressionsForOrder } from './domain/order-suppressions';
@@ -27,6 +28,7 @@ export class EventsService {
     private readonly db: DataSource,
     private readonly accepted: AcceptedEventsRepository,
     private readonly publisher: EventPublisher,
+    @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
   ) {}
 
   countRejected(n: number): void {
@@ -57,6 +59,10 @@ export class EventsService {
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new DependencyUnavailableError(`event store unavailable: ${errorMessage(error)}`, { cause: error });
+    }
+    if (accepted.some((e) => e.type === 'order.completed')) {
+      // The suppression guarantee's guard interval (ADR 0005): see INGESTION_ORDER_ACK_GUARD_MS.
+      await new Promise((resolve) => setTimeout(resolve, this.config.INGESTION_ORDER_ACK_GUARD_MS));
     }
     eventsCounter.inc({ outcome: 'accepted' }, accepted.length);
     eventsCounter.inc({ outcome: 'duplicate' }, events.length - accepted.length);
