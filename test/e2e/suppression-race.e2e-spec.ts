@@ -23,7 +23,9 @@ import {
  */
 const CARTS = 300;
 const SPREAD_MS = 20_000; // carts start over this window
-const JITTER_MS = 800; // touch and order land within ±JITTER of each other
+// Each cart's order follows its touch by a lead drawn from this range: short leads lose to the
+// order, long ones beat it, and somewhere in between (wherever the machine's latency puts it) they race.
+const LEAD_MS = { min: -500, max: 3_000 };
 const KEY = 'race-store-key-0001';
 
 jest.setTimeout(240_000);
@@ -99,13 +101,12 @@ describe('suppression guarantee under races', () => {
     const start = Date.now() + 500;
     const carts = Array.from({ length: CARTS }, (_, i) => {
       const base = start + (i / CARTS) * SPREAD_MS;
-      const jitter = () => (Math.random() * 2 - 1) * JITTER_MS;
+      const lead = LEAD_MS.min + Math.random() * (LEAD_MS.max - LEAD_MS.min);
       return {
         cartId: `race-${runId}-${i}`,
         email: `race-${runId}-${i}@example.com`,
-        // Touches lead slightly: a touch needs a moment to travel to the email service.
-        touchAt: base + jitter() - 600,
-        orderAt: base + jitter(),
+        touchAt: base,
+        orderAt: base + lead,
         orderAckedAt: undefined as number | undefined,
       };
     });
@@ -192,7 +193,7 @@ describe('suppression guarantee under races', () => {
     expect(late).toEqual([]);
     expect(twice).toEqual([]);
     // The race was real: both outcomes happened in numbers.
-    expect(sent).toBeGreaterThan(CARTS * 0.1);
-    expect(suppressed).toBeGreaterThan(CARTS * 0.1);
+    expect(sent).toBeGreaterThanOrEqual(10);
+    expect(suppressed).toBeGreaterThanOrEqual(10);
   });
 });

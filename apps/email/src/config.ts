@@ -59,6 +59,10 @@ export const EmailConfig = z.object({
   STORE_SUPPORT_PHONE: z.string().max(40).default(''),
   /** Signs resume links and unsubscribe tokens. Secret: never logged. */
   RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
+  /** How long an incentive code stays valid after it is issued (real time, not scaled: shoppers read the date). */
+  INCENTIVE_CODE_TTL: duration('72h'),
+  /** Prefix of issued incentive codes, e.g. RC-7K2Q-MX9D. */
+  INCENTIVE_CODE_PREFIX: z.string().regex(/^[A-Z0-9]{1,8}$/, 'upper-case letters and digits, at most 8').default('RC'),
   /** How long resume links work (real time, not scaled). */
   RESUME_LINK_TTL: duration('7d'),
   /**

@@ -1,6 +1,7 @@
-import { Contracts, SuppressionScopes } from '@reclaim/contracts';
+import { Contracts, SuppressionScopes, Topics } from '@reclaim/contracts';
 import { verifyToken } from '@reclaim/core';
-import { pollUntil, SmtpCapture } from '@reclaim/testing';
+import { topicFor } from '@reclaim/kafka';
+import { collectTopics, pollUntil, SmtpCapture } from '@reclaim/testing';
 import { EmailDeliveryService } from '../src/delivery/email-delivery.service';
 import {
   deliveriesOf,
@@ -115,6 +116,26 @@ describe(EmailDeliveryService.name, () => {
     const [delivery] = await waitForDelivery(touch.touchId, 'skipped');
     expect(delivery!.reason).toBe('nothing_in_stock');
     expect(smtp.to(touch.customer.email!)).toHaveLength(0);
+  });
+
+  it('issues one unique code for an incentive touch, publishes it for the store, and shows it in the email', async () => {
+    const touch = emailTouch({ template: 'incentive', sequence: 3, incentive: 'free_shipping' });
+    const incentives = await collectTopics(t.kafka, [topicFor(t.settings, Topics.incentives.name)]);
+    try {
+      await publishTouch(t, touch);
+      await publishTouch(t, touch); // redelivered: same code, still one email
+      await waitForDelivery(touch.touchId, 'sent', 2);
+      const mails = smtp.to(touch.customer.email!);
+      expect(mails).toHaveLength(1);
+      const issued = await pollUntil(() =>
+        incentives.records.length >= 1 ? incentives.records.map((r) => r.value as { code: string }) : undefined,
+      );
+      expect(new Set(issued.map((i) => i.code)).size).toBe(1);
+      expect(issued[0]).toMatchObject({ kind: 'free_shipping', singleUse: true, touchId: touch.touchId });
+      expect(mails[0]!.mail.text).toContain(`Free shipping with code ${issued[0]!.code}`);
+    } finally {
+      await incentives.stop();
+    }
   });
 
   it('honours a suppression published right before the touch (the barrier)', async () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { cartKey, productKey } from './keys';
 import { Abandonment, Delivery, Recovery, Suppression, TouchDue } from './payloads';
+import { IncentiveIssued } from './incentives';
 import { StorefrontEventRecord } from './storefront-event';
 import { Topics, type TopicSpec } from './topics';
 
@@ -68,6 +69,13 @@ export const Contracts = {
     key: (d) => cartKey(d.storeId, d.cartId),
     id: (d) => d.deliveryId,
     subject: (d) => d.status,
+  }),
+  incentive: defineContract({
+    topic: Topics.incentives,
+    ceType: 'reclaim.incentive.issued',
+    schema: IncentiveIssued,
+    key: (i) => cartKey(i.storeId, i.cartId),
+    id: (i) => `${i.storeId}:${i.code}`,
   }),
   recovery: defineContract({
     topic: Topics.recoveries,

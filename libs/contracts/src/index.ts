@@ -4,3 +4,4 @@ export * from './cloudevents';
 export * from './storefront-event';
 export * from './payloads';
 export * from './contract';
+export * from './incentives';

@@ -30,6 +30,17 @@ export type Suppression = z.infer<typeof Suppression>;
 export const Channels = ['email', 'sms', 'push'] as const;
 export type Channel = (typeof Channels)[number];
 
+/** What a recovery message leads with (payment error → payment_options, shipping estimate → delivery, …). */
+export const RecoveryAngles = [
+  'payment_options',
+  'delivery',
+  'returns',
+  'shipping_clarity',
+  'support',
+  'reviews',
+] as const;
+export type RecoveryAngle = (typeof RecoveryAngles)[number];
+
 export const PlannedTouch = z.object({
   touchId: z.string().min(1),
   sequence: z.number().int().min(1),
@@ -38,6 +49,8 @@ export const PlannedTouch = z.object({
   offsetMs: z.number().int().min(0),
   template: z.string().min(1),
   incentive: z.enum(['none', 'percent_10', 'free_shipping']).default('none'),
+  /** The reassurance angle the message leads with, chosen by segmentation from the cart's signals. */
+  angle: z.enum(RecoveryAngles).optional(),
 });
 export type PlannedTouch = z.infer<typeof PlannedTouch>;
 

@@ -72,6 +72,14 @@ export const Topics = {
     key: 'cart key',
     description: 'sent / failed / skipped / bounced / clicked, with the reason.',
   },
+  incentives: {
+    name: 'reclaim.incentives.v1',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 90 * DAY,
+    key: 'cart key',
+    description: 'Unique single-use incentive codes as they are issued, for stores to register.',
+  },
   recoveries: {
     name: 'reclaim.recoveries.v1',
     partitions: 3,

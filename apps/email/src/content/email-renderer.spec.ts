@@ -166,4 +166,17 @@ describe(`${EmailRenderer.name} stock and trust`, () => {
     expect(out.text).not.toContain('Returns:');
     expect(out.html).not.toContain('Questions?');
   });
+
+  it("shows the incentive code and its expiry in the shopper's time zone only when the touch carries one", () => {
+    const withCode = render('incentive', touch({ incentive: 'percent_10', customer: { email: 'a@b.co', timezone: 'Europe/Paris' } }), {
+      ...ctx,
+      incentive: { code: 'RC-7K2Q-MX9D', expiresAt: new Date('2026-01-05T11:00:00Z') },
+    });
+    expect(withCode.subject).toBe('10% off on your Linen Shirt');
+    expect(withCode.text).toContain('10% off with code RC-7K2Q-MX9D — single use, valid until Jan 5, 2026, 12:00');
+    expect(withCode.html).toContain('RC-7K2Q-MX9D');
+    const without = render('reminder', touch(), ctx);
+    expect(without.text).not.toContain('with code');
+    expect(without.html).not.toContain('Single use');
+  });
 });

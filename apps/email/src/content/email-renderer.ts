@@ -31,6 +31,8 @@ export interface RenderContext {
   unsubscribeUrl: string;
   storeName: string;
   postalAddress: string;
+  /** The touch's incentive code, when its plan carries one. */
+  incentive?: { code: string; expiresAt: Date };
   /** The store's trust block: returns policy and how to reach support (each optional). */
   trust?: { returns?: string; supportEmail?: string; supportPhone?: string };
 }
@@ -106,6 +108,15 @@ export class EmailRenderer {
       items,
       total: formatMoney(stock.buyableTotal, currency, locale),
       someOutOfStock: stock.someOutOfStock,
+      incentive: ctx.incentive && {
+        code: ctx.incentive.code,
+        offer: offerFor(touch.incentive).offer,
+        expires: new Intl.DateTimeFormat(locale, {
+          dateStyle: 'medium',
+          timeStyle: 'short',
+          timeZone: touch.customer.timezone ?? 'UTC',
+        }).format(ctx.incentive.expiresAt),
+      },
       trust: ctx.trust && Object.values(ctx.trust).some(Boolean) ? ctx.trust : undefined,
       cta: compiled.cta,
     };

@@ -3,6 +3,11 @@ import { EmailDeliveryService } from './email-delivery.service';
 import { SendLedgerRepository } from './send-ledger.repository';
 import { SmtpMailer } from './smtp-mailer';
 import { TouchDueConsumer } from './touch-due.consumer';
+import { IncentiveCodesRepository } from '../incentives/incentive-codes.repository';
+import { IncentiveService } from '../incentives/incentive.service';
 
-@Module({ controllers: [TouchDueConsumer], providers: [EmailDeliveryService, SendLedgerRepository, SmtpMailer] })
+@Module({
+  controllers: [TouchDueConsumer],
+  providers: [EmailDeliveryService, SendLedgerRepository, SmtpMailer, IncentiveService, IncentiveCodesRepository],
+})
 export class DeliveryModule {}

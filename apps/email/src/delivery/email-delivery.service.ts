@@ -12,6 +12,8 @@ import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domai
 import { classifySmtpFailure } from './domain/smtp-failure';
 import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
 import { SmtpMailer, smtpErrorFacts } from './smtp-mailer';
+import type { IssuedCode } from '../incentives/incentive-codes.repository';
+import { IncentiveService } from '../incentives/incentive.service';
 
 /**
  * One due email touch, end to end: claim the ledger row, pass the suppression barrier, render,
@@ -30,6 +32,7 @@ export class EmailDeliveryService {
     private readonly mailer: SmtpMailer,
     @Inject(SuppressionView) private readonly suppressions: SuppressionView,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    private readonly incentives: IncentiveService,
   ) {
     this.fromDomain = /@([^>\s]+)>?\s*$/.exec(config.EMAIL_FROM)?.[1] ?? 'reclaim.local';
   }
@@ -48,7 +51,8 @@ export class EmailDeliveryService {
 
     const template = resolveTemplate(touch.template);
     if (!template) return this.finish(touch, 'failed', `unknown_template:${touch.template}`);
-    const rendered = this.render(template, touch, email);
+    const incentive = await this.incentives.codeFor(touch);
+    const rendered = this.render(template, touch, email, incentive);
     if (!rendered) return this.finish(touch, 'skipped', 'nothing_in_stock');
 
     // The barrier that clears a send must be fresh when the message reaches SMTP (ADR 0005).
@@ -112,6 +116,7 @@ export class EmailDeliveryService {
     template: ReturnType<typeof resolveTemplate> & string,
     touch: TouchDue,
     email: string,
+    incentive: IssuedCode | undefined,
   ): RenderedEmail | undefined {
     const cartUrl = storeCartUrl(this.config.STORE_CART_URL_TEMPLATE, touch.storeId, touch.cartId);
     return this.renderer.render(template, touch, {
@@ -126,6 +131,7 @@ export class EmailDeliveryService {
       unsubscribeUrl: this.unsubscribeUrl(touch.storeId, email),
       storeName: /^\s*"?([^"<]+?)"?\s*</.exec(this.config.EMAIL_FROM)?.[1] ?? 'our store',
       postalAddress: this.config.STORE_POSTAL_ADDRESS,
+      incentive: incentive && { code: incentive.code, expiresAt: incentive.expiresAt },
       trust: {
         returns: this.config.STORE_RETURNS_POLICY,
         supportEmail: this.config.STORE_SUPPORT_EMAIL,

@@ -1,4 +1,5 @@
 import { CreateSuppressionView1764300000000 } from '@reclaim/suppression';
 import { SendLedger1764300000001 } from './1764300000001-send-ledger';
+import { IncentiveCodes1764400000000 } from './1764400000000-incentive-codes';
 
-export const migrations = [CreateSuppressionView1764300000000, SendLedger1764300000001];
+export const migrations = [CreateSuppressionView1764300000000, SendLedger1764300000001, IncentiveCodes1764400000000];

@@ -10,6 +10,12 @@ export const LAYOUT_HTML = `<!doctype html>
 <table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;border-radius:8px">
 <tr><td style="padding:32px">
 {{{body}}}
+{{#if incentive}}
+<p style="margin:24px 0;padding:16px;border:2px dashed #18181b;border-radius:6px;text-align:center;font-size:16px">
+{{incentive.offer}} with code <strong style="font-family:monospace;font-size:20px;letter-spacing:1px">{{incentive.code}}</strong><br>
+<span style="color:#71717a;font-size:13px">Single use, valid until {{incentive.expires}}.</span>
+</p>
+{{/if}}
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:24px 0;border-collapse:collapse">
 {{#each items}}
 <tr>
@@ -40,6 +46,10 @@ You are receiving this because you left items in your cart at {{storeName}}.
 </html>`;
 
 export const LAYOUT_TEXT = `{{{body}}}
+{{#if incentive}}
+
+{{{incentive.offer}}} with code {{{incentive.code}}} — single use, valid until {{{incentive.expires}}}.
+{{/if}}
 
 {{#each items}}
 - {{{title}}}{{#if outOfStock}} (currently out of stock){{/if}} — {{quantity}} × {{{unitPrice}}} = {{{lineTotal}}}
