@@ -31,5 +31,10 @@ export const SegmentationConfig = z.object({
   ABANDON_SWEEP_BATCH: envInt(100, { min: 1, max: 1000 }),
   /** Share of shoppers (0..100) held out of recovery to measure lift; 0 disables the hold-out. */
   RECOVERY_HOLDOUT_PERCENT: envInt(10, { min: 0, max: 100 }),
+  /**
+   * Path of a JSON plan file (segments, plans, angles, incentive policy; defaults and per-store
+   * overrides; see apps/segmentation/README.md). Empty: the built-in defaults.
+   */
+  RECOVERY_CONFIG_FILE: z.string().default(''),
 });
 export type SegmentationConfig = z.output<typeof SegmentationConfig>;

@@ -1,4 +1,5 @@
 import type { AbandonmentWindows } from './domain/abandonment-window';
+import type { RecoveryConfig } from './domain/recovery-config';
 
 export const ABANDONMENT_SETTINGS = Symbol('ABANDONMENT_SETTINGS');
 
@@ -8,4 +9,6 @@ export interface AbandonmentSettings {
   sweepIntervalMs: number;
   sweepBatch: number;
   holdoutPercent: number;
+  /** Segments, plans, angles and incentive policy per store (RECOVERY_CONFIG_FILE or the built-in defaults). */
+  recovery: RecoveryConfig;
 }

@@ -5,14 +5,15 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Contracts } from '@reclaim/contracts';
+import { Contracts, type Abandonment } from '@reclaim/contracts';
 import { errorMessage, type Clock } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { CartStateRepository } from '../carts/cart-state.repository';
 import { CLOCK } from '../clock';
 import { ABANDONMENT_SETTINGS, type AbandonmentSettings } from './abandonment-settings';
 import { idleCutoffs, isAbandonedAt } from './domain/abandonment-window';
-import { buildAbandonment } from './domain/recovery-plan';
+import { buildAbandonment, incentiveSubjects, plannedIncentive } from './domain/recovery-plan';
+import { IncentiveLedgerRepository } from './incentive-ledger.repository';
 
 /**
  * Durable abandonment detection: a polling sweep over the carts table. Each pass locks idle
@@ -30,6 +31,7 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
   constructor(
     private readonly carts: CartStateRepository,
     private readonly publisher: EventPublisher,
+    private readonly incentives: IncentiveLedgerRepository,
     @Inject(ABANDONMENT_SETTINGS) private readonly settings: AbandonmentSettings,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -48,15 +50,38 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
   /** One pass: returns how many carts it abandoned. */
   async sweepOnce(): Promise<number> {
     const now = this.clock.now();
-    const { windows, sweepBatch, holdoutPercent } = this.settings;
+    const { windows, sweepBatch, holdoutPercent, recovery } = this.settings;
     return this.carts.transaction(async (tx) => {
       const idle = await this.carts.lockIdleCarts(tx, idleCutoffs(now, windows), sweepBatch);
-      const abandonments = idle
-        .filter((c) => isAbandonedAt(c, now, windows))
-        .map((c) => buildAbandonment(c, now, holdoutPercent));
+      const abandonments: Abandonment[] = [];
+      // Incentives planned earlier in this batch count too: one shopper, two carts, one code.
+      const planned = new Map<string, Date>();
+      for (const cart of idle.filter((c) => isAbandonedAt(c, now, windows))) {
+        const subjects = incentiveSubjects(cart.customer);
+        const stored = await this.incentives.lastIssuedAt(tx, cart.storeId, subjects);
+        const inBatch = subjects.map((s) => planned.get(`${cart.storeId}|${s}`)).find((d) => d !== undefined);
+        const abandonment = buildAbandonment(cart, now, {
+          holdoutPercent,
+          config: recovery.forStore(cart.storeId),
+          history: { lastIncentiveAt: latest(stored, inBatch) },
+        });
+        if (plannedIncentive(abandonment)) for (const s of subjects) planned.set(`${cart.storeId}|${s}`, now);
+        abandonments.push(abandonment);
+      }
       if (abandonments.length === 0) return 0;
       // Inside the transaction on purpose: the carts stay locked and open until Kafka acknowledged.
       await this.publisher.publish(Contracts.abandonment, abandonments);
+      for (const a of abandonments) {
+        const incentive = plannedIncentive(a);
+        if (!incentive) continue;
+        await this.incentives.record(tx, {
+          storeId: a.storeId,
+          subjects: incentiveSubjects(a.customer),
+          abandonmentId: a.abandonmentId,
+          incentive,
+          issuedAt: now,
+        });
+      }
       await this.carts.markAbandoned(tx, abandonments, now);
       return abandonments.length;
     });
@@ -85,4 +110,10 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
       this.wake = done;
     });
   }
+}
+
+function latest(a: Date | undefined, b: Date | undefined): Date | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a.getTime() >= b.getTime() ? a : b;
 }

@@ -5,10 +5,14 @@ import { CLOCK } from '../clock';
 import type { SegmentationConfig } from '../config';
 import { ABANDONMENT_SETTINGS, type AbandonmentSettings } from './abandonment-settings';
 import { AbandonmentSweeper } from './abandonment-sweeper.service';
+import { IncentiveLedgerRepository } from './incentive-ledger.repository';
+import { loadRecoveryConfig } from './recovery-config.loader';
 
 @Module({})
 export class AbandonmentModule {
   static register(config: SegmentationConfig): DynamicModule {
+    // At start-up: a bad plan file stops the service with every problem named.
+    const recovery = loadRecoveryConfig(config.RECOVERY_CONFIG_FILE);
     return {
       module: AbandonmentModule,
       imports: [CartsModule],
@@ -25,8 +29,10 @@ export class AbandonmentModule {
             sweepIntervalMs: config.ABANDON_SWEEP_INTERVAL_MS,
             sweepBatch: config.ABANDON_SWEEP_BATCH,
             holdoutPercent: config.RECOVERY_HOLDOUT_PERCENT,
+            recovery,
           }),
         },
+        IncentiveLedgerRepository,
         AbandonmentSweeper,
       ],
     };

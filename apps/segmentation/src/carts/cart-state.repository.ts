@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { Cart, Customer } from '@reclaim/contracts';
-import type { CartStage, CartState, CartStatus } from './domain/cart-state';
+import { Cart, CheckoutErrorCodes, Customer } from '@reclaim/contracts';
+import { CHECKOUT_STEPS, type CartStage, type CartState, type CartStatus } from './domain/cart-state';
 
 interface CartRow {
   store_id: string;
@@ -16,11 +16,19 @@ interface CartRow {
   order_id: string | null;
   events_applied: number;
   last_event_id: string | null;
+  checkout_step: string | null;
+  last_checkout_error: string | null;
+  shipping_estimate_viewed: boolean;
+  device: string | null;
+  push_subscribed: boolean;
 }
 
 const ConsentColumn = z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() });
 const StageColumn = z.enum(['cart', 'checkout']);
 const StatusColumn = z.enum(['open', 'abandoned', 'ordered']);
+const StepColumn = z.enum(CHECKOUT_STEPS).nullable();
+const ErrorColumn = z.enum(CheckoutErrorCodes).nullable();
+const DeviceColumn = z.enum(['desktop', 'mobile', 'tablet', 'app']).nullable();
 
 function toCartState(row: CartRow): CartState {
   const stage: CartStage = StageColumn.parse(row.stage);
@@ -37,6 +45,11 @@ function toCartState(row: CartRow): CartState {
     orderId: row.order_id,
     eventsApplied: row.events_applied,
     lastEventId: row.last_event_id,
+    checkoutStep: StepColumn.parse(row.checkout_step),
+    lastCheckoutError: ErrorColumn.parse(row.last_checkout_error),
+    shippingEstimateViewed: row.shipping_estimate_viewed,
+    device: DeviceColumn.parse(row.device),
+    pushSubscribed: row.push_subscribed,
   };
 }
 
@@ -77,13 +90,16 @@ export class CartStateRepository {
   async saveCart(tx: EntityManager, s: CartState): Promise<void> {
     await tx.query(
       `INSERT INTO carts (store_id, cart_id, customer, consent, cart, item_count, stage, last_activity_at, status,
-                          order_id, events_applied, last_event_id, updated_at)
-       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, now())
+                          order_id, events_applied, last_event_id, checkout_step, last_checkout_error,
+                          shipping_estimate_viewed, device, push_subscribed, updated_at)
+       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, now())
        ON CONFLICT (store_id, cart_id) DO UPDATE SET
          customer = EXCLUDED.customer, consent = EXCLUDED.consent, cart = EXCLUDED.cart,
          item_count = EXCLUDED.item_count, stage = EXCLUDED.stage, last_activity_at = EXCLUDED.last_activity_at,
          status = EXCLUDED.status, order_id = EXCLUDED.order_id, events_applied = EXCLUDED.events_applied,
-         last_event_id = EXCLUDED.last_event_id, updated_at = now()`,
+         last_event_id = EXCLUDED.last_event_id, checkout_step = EXCLUDED.checkout_step,
+         last_checkout_error = EXCLUDED.last_checkout_error, shipping_estimate_viewed = EXCLUDED.shipping_estimate_viewed,
+         device = EXCLUDED.device, push_subscribed = EXCLUDED.push_subscribed, updated_at = now()`,
       [
         s.storeId,
         s.cartId,
@@ -97,6 +113,11 @@ export class CartStateRepository {
         s.orderId,
         s.eventsApplied,
         s.lastEventId,
+        s.checkoutStep,
+        s.lastCheckoutError,
+        s.shippingEstimateViewed,
+        s.device,
+        s.pushSubscribed,
       ],
     );
   }

@@ -1,16 +1,31 @@
 import { Abandonment } from '@reclaim/contracts';
 import { derivedId, HOUR_MS } from '@reclaim/core';
 import { newCartState, type CartState } from '../../carts/domain/cart-state';
-import { abandonmentIdFor, buildAbandonment, buildPlan, cartSnapshot, segmentFor } from './recovery-plan';
+import {
+  abandonmentIdFor,
+  buildAbandonment,
+  cartSnapshot,
+  incentiveSubjects,
+  plannedIncentive,
+  type AbandonmentOptions,
+} from './recovery-plan';
+import { RecoveryConfig } from './recovery-config';
 
 const lastActivityAt = new Date('2026-01-01T12:00:00.000Z');
 const abandonedAt = new Date('2026-01-01T12:15:00.000Z');
+const config = RecoveryConfig.builtIn().defaults;
+const options = (partial: Partial<AbandonmentOptions> = {}): AbandonmentOptions => ({
+  holdoutPercent: 0,
+  config,
+  ...partial,
+});
 
 function cart(partial: Partial<CartState> = {}): CartState {
   return {
     ...newCartState('s1', 'c1'),
     customer: { id: 'u1', email: 'ann@example.com' },
     stage: 'checkout',
+    checkoutStep: 'contact',
     cart: {
       currency: 'EUR',
       items: [
@@ -23,22 +38,6 @@ function cart(partial: Partial<CartState> = {}): CartState {
   };
 }
 
-describe(buildPlan.name, () => {
-  it('plans three emails at 1 h, 24 h and 48 h of business time', () => {
-    const sut = buildPlan('a1', false);
-    expect(sut.map((t) => [t.sequence, t.channel, t.offsetMs, t.template, t.incentive])).toEqual([
-      [1, 'email', HOUR_MS, 'reminder', 'none'],
-      [2, 'email', 24 * HOUR_MS, 'reassurance', 'none'],
-      [3, 'email', 48 * HOUR_MS, 'incentive', 'none'],
-    ]);
-    expect(sut[0]?.touchId).toBe(derivedId('a1', 'email', '1'));
-  });
-
-  it('plans nothing for the hold-out group', () => {
-    expect(buildPlan('a1', true)).toEqual([]);
-  });
-});
-
 describe(cartSnapshot.name, () => {
   it('values the cart as the sum of quantity times unit price', () => {
     expect(
@@ -47,9 +46,16 @@ describe(cartSnapshot.name, () => {
   });
 });
 
+describe(incentiveSubjects.name, () => {
+  it('remembers a shopper by customer id and lower-cased email', () => {
+    expect(incentiveSubjects({ id: 'u1', email: 'Ann@Example.com' })).toEqual(['customer:u1', 'email:ann@example.com']);
+    expect(incentiveSubjects({})).toEqual([]);
+  });
+});
+
 describe(buildAbandonment.name, () => {
   it('builds a valid abandonment with a deterministic id', () => {
-    const sut = buildAbandonment(cart(), abandonedAt, 0);
+    const sut = buildAbandonment(cart(), abandonedAt, options());
     expect(Abandonment.parse(sut)).toEqual(sut);
     expect(sut).toMatchObject({
       abandonmentId: abandonmentIdFor('s1', 'c1', lastActivityAt),
@@ -60,21 +66,54 @@ describe(buildAbandonment.name, () => {
       abandonedAt: abandonedAt.toISOString(),
     });
     expect(sut.cart.value).toBe(3200);
-    expect(sut.plan).toHaveLength(3);
-    expect(buildAbandonment(cart(), new Date(), 0).abandonmentId).toBe(sut.abandonmentId);
+    expect(buildAbandonment(cart(), new Date(), options()).abandonmentId).toBe(sut.abandonmentId);
+  });
+
+  it('keeps the walking skeleton defaults for a first-time checkout abandoner by email only', () => {
+    const sut = buildAbandonment(
+      cart({ customer: { id: 'u1', email: 'a@x.io', ordersCount: 0 } }),
+      abandonedAt,
+      options(),
+    );
+    expect(sut.plan.map((t) => [t.sequence, t.channel, t.offsetMs, t.template, t.incentive])).toEqual([
+      [1, 'email', HOUR_MS, 'reminder', 'none'],
+      [2, 'email', 24 * HOUR_MS, 'reassurance', 'none'],
+      [3, 'email', 48 * HOUR_MS, 'incentive', expect.stringMatching(/^(percent_10|free_shipping)$/)],
+    ]);
+    expect(sut.plan[0]?.touchId).toBe(derivedId(sut.abandonmentId, 'email', '1'));
+    expect(plannedIncentive(sut)).toBe(sut.plan[2]?.incentive);
   });
 
   it('gives a new id when the cart saw newer activity', () => {
-    const later = buildAbandonment(cart({ lastActivityAt: abandonedAt }), new Date(), 0);
-    expect(later.abandonmentId).not.toBe(buildAbandonment(cart(), abandonedAt, 0).abandonmentId);
+    const later = buildAbandonment(cart({ lastActivityAt: abandonedAt }), new Date(), options());
+    expect(later.abandonmentId).not.toBe(buildAbandonment(cart(), abandonedAt, options()).abandonmentId);
   });
 
-  it('flags the hold-out and leaves its plan empty', () => {
-    const sut = buildAbandonment(cart(), abandonedAt, 100);
-    expect(sut).toMatchObject({ holdout: true, plan: [] });
+  it('flags the hold-out, keeps its segment and leaves its plan empty', () => {
+    const sut = buildAbandonment(cart(), abandonedAt, options({ holdoutPercent: 100 }));
+    expect(sut).toMatchObject({ holdout: true, plan: [], segment: 'checkout-abandoner' });
+    expect(plannedIncentive(sut)).toBeUndefined();
   });
 
-  it('names the segment after the stage', () => {
-    expect(segmentFor('cart')).toBe('cart-abandoner');
+  it('names the segment from the signals', () => {
+    expect(buildAbandonment(cart({ stage: 'cart', checkoutStep: null }), abandonedAt, options()).segment).toBe(
+      'cart-abandoner',
+    );
+    expect(buildAbandonment(cart({ lastCheckoutError: 'payment_declined' }), abandonedAt, options()).segment).toBe(
+      'checkout-payment-error',
+    );
+  });
+
+  it('plans no incentive within the cooldown of an earlier one', () => {
+    const firstTimer = cart({ customer: { id: 'u1', ordersCount: 0 } });
+    const sut = buildAbandonment(firstTimer, abandonedAt, {
+      ...options(),
+      history: { lastIncentiveAt: new Date(abandonedAt.getTime() - 24 * HOUR_MS) },
+    });
+    expect(sut.plan.every((t) => t.incentive === 'none')).toBe(true);
+  });
+
+  it('refuses a cart without contents', () => {
+    expect(() => buildAbandonment(cart({ cart: null }), abandonedAt, options())).toThrow(/no contents/);
   });
 });

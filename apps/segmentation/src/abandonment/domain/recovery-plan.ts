@@ -1,34 +1,14 @@
-import type { Abandonment, Cart, CartSnapshot, PlannedTouch } from '@reclaim/contracts';
-import { derivedId, HOUR_MS } from '@reclaim/core';
-import type { CartStage, CartState } from '../../carts/domain/cart-state';
+import type { Abandonment, Cart, CartSnapshot, Customer } from '@reclaim/contracts';
+import { derivedId } from '@reclaim/core';
+import type { CartState } from '../../carts/domain/cart-state';
 import { isHeldOut } from './holdout';
-
-/** The walking skeleton's plan: three emails. Offsets are business time; the scheduler scales. */
-export const DEFAULT_EMAIL_SEQUENCE: ReadonlyArray<Pick<PlannedTouch, 'offsetMs' | 'template'>> = [
-  { offsetMs: 1 * HOUR_MS, template: 'reminder' },
-  { offsetMs: 24 * HOUR_MS, template: 'reassurance' },
-  { offsetMs: 48 * HOUR_MS, template: 'incentive' },
-];
-
-export function segmentFor(stage: CartStage): string {
-  return stage === 'checkout' ? 'checkout-abandoner' : 'cart-abandoner';
-}
+import { selectPlan, type IncentiveHistory } from './plan-selection';
+import type { StoreRecoveryConfig } from './recovery-config';
+import { computeSignals } from './signals';
 
 /** Same cart and same last activity → same id, so a publish retried after a crash is the same abandonment. */
 export function abandonmentIdFor(storeId: string, cartId: string, lastActivityAt: Date): string {
   return derivedId(storeId, cartId, lastActivityAt.toISOString());
-}
-
-export function buildPlan(abandonmentId: string, holdout: boolean): PlannedTouch[] {
-  if (holdout) return [];
-  return DEFAULT_EMAIL_SEQUENCE.map((step, index) => ({
-    touchId: derivedId(abandonmentId, 'email', String(index + 1)),
-    sequence: index + 1,
-    channel: 'email',
-    offsetMs: step.offsetMs,
-    template: step.template,
-    incentive: 'none',
-  }));
 }
 
 export function cartSnapshot(cart: Cart): CartSnapshot {
@@ -36,28 +16,58 @@ export function cartSnapshot(cart: Cart): CartSnapshot {
   return { ...cart, value };
 }
 
+/** The identities an incentive is remembered by: the customer id and the (lower-cased) email. */
+export function incentiveSubjects(customer: Customer): string[] {
+  const subjects: string[] = [];
+  if (customer.id) subjects.push(`customer:${customer.id}`);
+  if (customer.email) subjects.push(`email:${customer.email.toLowerCase()}`);
+  return subjects;
+}
+
+export interface AbandonmentOptions {
+  holdoutPercent: number;
+  config: StoreRecoveryConfig;
+  /** Incentives this shopper already had (looked up by `incentiveSubjects`). */
+  history?: IncentiveHistory;
+}
+
 /**
- * The abandonment record for a cart found idle. Callers check `isAbandonedAt` first; a cart
- * without contents or activity is a programming error here.
+ * The abandonment record for a cart found idle: signals → segment → plan. Callers check
+ * `isAbandonedAt` first; a cart without contents or activity is a programming error here.
+ * The hold-out keeps its segment (for measurement) but gets no touches.
  */
-export function buildAbandonment(state: CartState, abandonedAt: Date, holdoutPercent: number): Abandonment {
+export function buildAbandonment(state: CartState, abandonedAt: Date, options: AbandonmentOptions): Abandonment {
   if (!state.cart || !state.lastActivityAt) {
     throw new Error(`cart ${state.storeId}/${state.cartId} has no contents or activity to abandon`);
   }
   const abandonmentId = abandonmentIdFor(state.storeId, state.cartId, state.lastActivityAt);
-  const holdout = isHeldOut(state.storeId, state.customer, state.cartId, holdoutPercent);
+  const holdout = isHeldOut(state.storeId, state.customer, state.cartId, options.holdoutPercent);
+  const selected = selectPlan({
+    abandonmentId,
+    abandonedAt,
+    signals: computeSignals(state, options.config.valueTiers),
+    config: options.config,
+    history: options.history ?? { lastIncentiveAt: undefined },
+    hasIdentity: incentiveSubjects(state.customer).length > 0,
+  });
   return {
     abandonmentId,
     storeId: state.storeId,
     cartId: state.cartId,
     stage: state.stage,
-    segment: segmentFor(state.stage),
+    segment: selected.segment,
     holdout,
     customer: state.customer,
     consent: { ...state.consent },
     cart: cartSnapshot(state.cart),
     lastActivityAt: state.lastActivityAt.toISOString(),
     abandonedAt: abandonedAt.toISOString(),
-    plan: buildPlan(abandonmentId, holdout),
+    plan: holdout ? [] : selected.touches,
   };
+}
+
+/** The incentive an abandonment plans, if any (what the incentive ledger records). */
+export function plannedIncentive(a: Abandonment): 'percent_10' | 'free_shipping' | undefined {
+  const touch = a.plan.find((t) => t.incentive !== 'none');
+  return touch && touch.incentive !== 'none' ? touch.incentive : undefined;
 }

@@ -107,3 +107,48 @@ describe(mergeConsent.name, () => {
     });
   });
 });
+
+describe('applyEvent signals', () => {
+  it('keeps the furthest checkout step reached', () => {
+    const sut = replay(
+      event({ type: 'checkout.started', occurredAt: at(0), checkout: { step: 'contact' } }),
+      event({ type: 'checkout.step_completed', occurredAt: at(1), checkout: { step: 'payment' } }),
+      event({ type: 'checkout.step_completed', occurredAt: at(2), checkout: { step: 'shipping' } }),
+    );
+    expect(sut.checkoutStep).toBe('payment');
+  });
+
+  it('remembers the latest checkout error until a later step completes', () => {
+    const failed = replay(
+      event({ type: 'checkout.error', occurredAt: at(0), error: { code: 'address_invalid' } }),
+      event({ type: 'checkout.error', occurredAt: at(1), error: { code: 'payment_declined' } }),
+      event({ type: 'checkout.error', occurredAt: at(0), id: 'late', error: { code: 'other' } }),
+    );
+    expect(failed.lastCheckoutError).toBe('payment_declined');
+    const recovered = applyEvent(
+      failed,
+      event({ type: 'checkout.step_completed', occurredAt: at(2), checkout: { step: 'review' } }),
+    );
+    expect(recovered.lastCheckoutError).toBeNull();
+  });
+
+  it('notes a shipping estimate view, the device and a push subscription', () => {
+    const sut = replay(
+      event({ type: 'cart.created', occurredAt: at(0), device: 'desktop' }),
+      event({ type: 'shipping.estimate_viewed', occurredAt: at(1), device: 'mobile' }),
+      event({ type: 'cart.viewed', occurredAt: at(0), id: 'stale', device: 'tablet' }),
+      event({ type: 'push.subscribed', occurredAt: at(2), push: { fcmToken: 'tok' } }),
+    );
+    expect(sut).toMatchObject({ shippingEstimateViewed: true, device: 'mobile', pushSubscribed: true });
+  });
+
+  it('starts with no signals', () => {
+    expect(newCartState('s1', 'c1')).toMatchObject({
+      checkoutStep: null,
+      lastCheckoutError: null,
+      shippingEstimateViewed: false,
+      device: null,
+      pushSubscribed: false,
+    });
+  });
+});

@@ -2,6 +2,12 @@ import type { Cart, Customer, StorefrontEvent, StorefrontEventType } from '@recl
 
 export type CartStatus = 'open' | 'abandoned' | 'ordered';
 export type CartStage = 'cart' | 'checkout';
+export type CheckoutStep = NonNullable<StorefrontEvent['checkout']>['step'];
+export type CheckoutErrorCode = NonNullable<StorefrontEvent['error']>['code'];
+export type Device = NonNullable<StorefrontEvent['device']>;
+
+/** Checkout steps in the order a shopper goes through them: the furthest one reached is kept. */
+export const CHECKOUT_STEPS: ReadonlyArray<CheckoutStep> = ['contact', 'shipping', 'payment', 'review'];
 
 export interface ConsentState {
   email: boolean;
@@ -26,6 +32,15 @@ export interface CartState {
   orderId: string | null;
   eventsApplied: number;
   lastEventId: string | null;
+  /** The furthest checkout step reached, if any. */
+  checkoutStep: CheckoutStep | null;
+  /** The code of the latest `checkout.error`; cleared by a later completed checkout step. */
+  lastCheckoutError: CheckoutErrorCode | null;
+  shippingEstimateViewed: boolean;
+  /** The device of the latest event that named one. */
+  device: Device | null;
+  /** A `push.subscribed` event was seen (web push or app token). */
+  pushSubscribed: boolean;
 }
 
 /**
@@ -59,6 +74,11 @@ export function newCartState(storeId: string, cartId: string): CartState {
     orderId: null,
     eventsApplied: 0,
     lastEventId: null,
+    checkoutStep: null,
+    lastCheckoutError: null,
+    shippingEstimateViewed: false,
+    device: null,
+    pushSubscribed: false,
   };
 }
 
@@ -108,6 +128,28 @@ export function applyEvent(state: CartState, event: StorefrontEvent): CartState 
   };
   if (event.cart && !stale) next.cart = event.cart;
   if (event.type.startsWith('checkout.')) next.stage = 'checkout';
+  return applySignals(state, next, event, stale);
+}
+
+function furthestStep(current: CheckoutStep | null, incoming: CheckoutStep | undefined): CheckoutStep | null {
+  if (!incoming) return current;
+  if (!current) return incoming;
+  return CHECKOUT_STEPS.indexOf(incoming) > CHECKOUT_STEPS.indexOf(current) ? incoming : current;
+}
+
+/** The facts segmentation's signals read: checkout progress and errors, shipping views, device, push. */
+function applySignals(state: CartState, next: CartState, event: StorefrontEvent, stale: boolean): CartState {
+  next.checkoutStep = furthestStep(state.checkoutStep, event.checkout?.step);
+  if (event.type === 'checkout.error' && event.error && !stale) next.lastCheckoutError = event.error.code;
+  if (event.type === 'checkout.step_completed' && !stale) next.lastCheckoutError = null;
+  if (event.type === 'shipping.estimate_viewed') next.shippingEstimateViewed = true;
+  if (event.device && (!stale || state.device === null)) next.device = event.device;
+  if (event.type === 'push.subscribed') next.pushSubscribed = true;
+  return applyStatus(state, next, event);
+}
+
+function applyStatus(state: CartState, next: CartState, event: StorefrontEvent): CartState {
+  const occurredAt = new Date(event.occurredAt);
 
   const advances =
     isActivity(event.type) && (state.lastActivityAt === null || occurredAt.getTime() > state.lastActivityAt.getTime());
