@@ -88,6 +88,8 @@ export const TouchDue = z.object({
   sequence: z.number().int().min(1),
   template: z.string().min(1),
   incentive: PlannedTouch.shape.incentive,
+  /** What the message leads with, as planned (absent: the channel picks from the segment). */
+  angle: PlannedTouch.shape.angle,
   segment: z.string().min(1),
   customer: Customer.default({}),
   cart: CartSnapshot,

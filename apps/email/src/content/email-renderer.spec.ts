@@ -179,4 +179,10 @@ describe(`${EmailRenderer.name} stock and trust`, () => {
     expect(without.text).not.toContain('with code');
     expect(without.html).not.toContain('Single use');
   });
+
+  it('leads the reassurance email with the planned angle', () => {
+    const out = render('reassurance', touch({ angle: 'payment_options', segment: 'checkout-payment-error' }), ctx);
+    expect(out.text).toContain('More ways to pay');
+    expect(render('reassurance', touch({ angle: 'delivery' }), ctx).text).toContain('Fast, tracked delivery');
+  });
 });

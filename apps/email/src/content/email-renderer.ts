@@ -94,7 +94,7 @@ export class EmailRenderer {
     const data = {
       firstTitle,
       firstName: touch.customer.firstName,
-      angle: reassuranceAngleFor(touch.segment),
+      angle: reassuranceAngleFor(touch.segment, touch.angle),
       ...offerFor(touch.incentive),
     };
     const subject = compiled

@@ -1,3 +1,5 @@
+import type { RecoveryAngle } from '@reclaim/contracts';
+
 /** Email 2 (about 24 h): a reassurance angle chosen by segment (returns, delivery, support, reviews). */
 export const REASSURANCE = {
   subject: 'Still thinking about your {{firstTitle}}?',
@@ -14,7 +16,15 @@ export interface ReassuranceAngle {
   body: string;
 }
 
-const ANGLES: Record<'returns' | 'delivery' | 'support' | 'reviews', ReassuranceAngle> = {
+const ANGLES: Record<RecoveryAngle, ReassuranceAngle> = {
+  payment_options: {
+    headline: 'More ways to pay',
+    body: 'If your payment did not go through, you can pay by card, PayPal or bank transfer — and our team is here if anything gets stuck.',
+  },
+  shipping_clarity: {
+    headline: 'No surprises at checkout',
+    body: 'Shipping costs and delivery dates are shown before you pay, so you know exactly what to expect.',
+  },
   returns: {
     headline: 'Free, easy returns',
     body: 'Not sure it is right? Returns are free and simple, so you can decide at home.',
@@ -33,8 +43,12 @@ const ANGLES: Record<'returns' | 'delivery' | 'support' | 'reviews', Reassurance
   },
 };
 
-/** Picks the angle from the segment name: a checkout problem gets support, and so on. */
-export function reassuranceAngleFor(segment: string): ReassuranceAngle {
+/**
+ * The planned angle when the touch carries one (segmentation chose it from the shopper's
+ * signals); otherwise one picked from the segment name: a checkout problem gets support, and so on.
+ */
+export function reassuranceAngleFor(segment: string, planned?: RecoveryAngle): ReassuranceAngle {
+  if (planned) return ANGLES[planned];
   const s = segment.toLowerCase();
   if (/error|payment|checkout|support/.test(s)) return ANGLES.support;
   if (/return/.test(s)) return ANGLES.returns;
