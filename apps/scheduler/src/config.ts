@@ -1,6 +1,36 @@
 import { z } from 'zod';
-import { envInt } from '@reclaim/core';
+import { envInt, parseDuration } from '@reclaim/core';
 import { baseConfigShape, envPort } from '@reclaim/platform';
+import { isKnownZone, parseQuietWindow } from './touches/domain/policies/quiet-hours';
+
+const isDuration = (text: string): boolean => {
+  try {
+    return parseDuration(text) >= 0;
+  } catch {
+    return false;
+  }
+};
+
+/** A business duration such as `4h`; parsed to milliseconds (before RECOVERY_TIME_SCALE). */
+const envDuration = (fallback: string) =>
+  z.string().default(fallback).refine(isDuration, 'must be a duration such as 30m, 4h, 2d').transform(parseDuration);
+
+const isQuietWindow = (text: string): boolean => {
+  try {
+    parseQuietWindow(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Quiet hours `HH:MM-HH:MM` on the recipient's local clock, or `off`; parsed to a window or undefined. */
+const envQuietHours = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine(isQuietWindow, 'must be HH:MM-HH:MM (e.g. 21:00-08:00) or off')
+    .transform(parseQuietWindow);
 
 export const SchedulerConfig = z.object({
   ...baseConfigShape,
@@ -9,5 +39,25 @@ export const SchedulerConfig = z.object({
   SCHEDULER_POLL_INTERVAL_MS: envInt(200, { min: 10, max: 60_000 }),
   /** How many due touches one dispatch transaction claims at most. */
   SCHEDULER_DISPATCH_BATCH: envInt(100, { min: 1, max: 1000 }),
+  /** SMS quiet hours on the recipient's local clock (`HH:MM-HH:MM`, may cross midnight, or `off`); a touch inside is deferred to the window end. */
+  SCHEDULER_QUIET_HOURS_SMS: envQuietHours('21:00-08:00'),
+  /** Email quiet hours on the recipient's local clock (`HH:MM-HH:MM` or `off`). */
+  SCHEDULER_QUIET_HOURS_EMAIL: envQuietHours('off'),
+  /** Push quiet hours on the recipient's local clock (`HH:MM-HH:MM` or `off`). */
+  SCHEDULER_QUIET_HOURS_PUSH: envQuietHours('off'),
+  /** The store's IANA time zone, used for quiet hours when the event has no timezone and no known country; empty: unknown (the most restrictive reading). */
+  SCHEDULER_STORE_TIMEZONE: z
+    .string()
+    .default('')
+    .refine((zone) => zone === '' || isKnownZone(zone), 'must be an IANA time zone such as Europe/Paris')
+    .transform((zone) => (zone === '' ? undefined : zone)),
+  /** One message per shopper at a time: minimum business time between two touches to the same shopper on any channel (scaled; `0s` disables). */
+  SCHEDULER_MIN_GAP: envDuration('4h'),
+  /** At most this many touches per shopper within any 24 h of business time (scaled; 0 disables). */
+  SCHEDULER_DAILY_CAP: envInt(2, { min: 0, max: 100 }),
+  /** At most this many SMS per cart, ever; a touch past it is skipped with `channel_cap` (0: no cap). */
+  SCHEDULER_SMS_PER_CART: envInt(2, { min: 0, max: 100 }),
+  /** A touch whose next allowed moment is later than its original due time plus this (business time, scaled) is skipped as `stale_after_deferral:<why>`. */
+  SCHEDULER_MAX_DEFERRAL: envDuration('12h'),
 });
 export type SchedulerConfig = z.output<typeof SchedulerConfig>;

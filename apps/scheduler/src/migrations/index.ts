@@ -1,3 +1,4 @@
 import { Init1764200000000 } from './1764200000000-init';
+import { SchedulerPolicies1764500000000 } from './1764500000000-scheduler-policies';
 
-export const migrations = [Init1764200000000];
+export const migrations = [Init1764200000000, SchedulerPolicies1764500000000];

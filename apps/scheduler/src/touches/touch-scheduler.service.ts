@@ -1,12 +1,35 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Contracts, touchContractFor, type Abandonment, type Delivery, type Suppression } from '@reclaim/contracts';
-import { TimeScale, type Clock } from '@reclaim/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Contracts,
+  touchContractFor,
+  type Abandonment,
+  type Channel,
+  type Delivery,
+  type Suppression,
+} from '@reclaim/contracts';
+import { DAY_MS, TimeScale, type Clock } from '@reclaim/core';
 import { EventPublisher, type OutgoingMessage } from '@reclaim/kafka';
 import { claimInbox } from '@reclaim/persistence';
 import { CLOCK } from '../clock';
+import type { RecentSend } from './domain/policies/caps';
+import { decide, type PolicySettings } from './domain/policies/deferral';
+import { resolveZone, type QuietWindow } from './domain/policies/quiet-hours';
 import { candidateScopes, suppressionFor, touchesCancelledBy } from './domain/suppression-rules';
 import { abandonmentScopes, deliveryFor, planTimers } from './domain/touch-plan';
-import { TouchesRepository, type TouchOutcome } from './touches.repository';
+import { countPolicyDecision } from './policy-metrics';
+import { TouchesRepository, type DueTouch, type TouchDeferral, type TouchOutcome } from './touches.repository';
+
+export const POLICY_CONFIG = Symbol('POLICY_CONFIG');
+
+/** Scheduler policies as configured; durations are business time (RECOVERY_TIME_SCALE applies). */
+export interface PolicyConfig {
+  quietHours: Partial<Record<Channel, QuietWindow>>;
+  storeZone: string | undefined;
+  minGapMs: number;
+  dailyCap: number;
+  smsPerCart: number;
+  maxDeferralMs: number;
+}
 
 /**
  * Every effect follows one pattern: change the timers inside a Postgres transaction, publish
@@ -16,12 +39,30 @@ import { TouchesRepository, type TouchOutcome } from './touches.repository';
  */
 @Injectable()
 export class TouchSchedulerService {
+  private readonly logger = new Logger(TouchSchedulerService.name);
+  private readonly policy: PolicySettings;
+  private readonly storeZone: string | undefined;
+
   constructor(
     private readonly touches: TouchesRepository,
     private readonly publisher: EventPublisher,
     private readonly scale: TimeScale,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(POLICY_CONFIG) config: PolicyConfig,
+  ) {
+    const scaled = (ms: number) => (ms === 0 ? 0 : scale.ms(ms));
+    this.storeZone = config.storeZone;
+    this.policy = {
+      quietHours: config.quietHours,
+      maxDeferralMs: scaled(config.maxDeferralMs),
+      caps: {
+        minGapMs: scaled(config.minGapMs),
+        dailyCap: config.dailyCap,
+        dailyWindowMs: scaled(DAY_MS),
+        perCartChannelCaps: config.smsPerCart > 0 ? { sms: config.smsPerCart } : {},
+      },
+    };
+  }
 
   /** Creates the timers for an abandonment; hold-outs are recorded and get none. */
   async schedule(eventId: string, abandonment: Abandonment): Promise<void> {
@@ -62,9 +103,11 @@ export class TouchSchedulerService {
   }
 
   /**
-   * Claims due touches (scheduled → dispatched) unless a suppression stops them (→ cancelled),
-   * publishes them on their channel's topic, and commits after the acknowledgement.
-   * Returns how many touches it settled.
+   * Claims due touches and settles each: a suppression stops it (→ cancelled); otherwise the
+   * policies (quiet hours, minimum gap, daily cap, per-cart channel caps) either let it go out
+   * (published on its channel's topic → dispatched), move it to its next allowed moment (still
+   * scheduled, nothing published), or skip it when that moment would be stale or can never come
+   * (→ skipped + delivery). Commits after Kafka's acknowledgement. Returns how many it settled.
    */
   async dispatchDue(limit: number): Promise<number> {
     const now = this.clock.now();
@@ -72,8 +115,23 @@ export class TouchSchedulerService {
       const due = await this.touches.lockDue(tx, now, limit);
       if (due.length === 0) return 0;
       const suppressions = await this.touches.findSuppressions(tx, [...new Set(due.flatMap(candidateScopes))]);
+      const live = due.filter((t) => !suppressionFor(t, suppressions));
+      const shoppers = [...new Set(live.map((t) => t.shopperKey))];
+      await this.touches.lockShoppers(tx, shoppers);
+      const lookback = Math.max(this.policy.caps.minGapMs, this.policy.caps.dailyWindowMs);
+      const sends = await this.touches.recentSends(
+        tx,
+        shoppers,
+        live.map((t) => ({ storeId: t.storeId, cartId: t.cartId })),
+        new Date(now.getTime() - lookback),
+      );
+      // The shopper's sends and this cart's (one row each, so no send is counted twice).
+      const sendsOf = (t: DueTouch): RecentSend[] =>
+        sends.filter((s) => s.shopperKey === t.shopperKey || (s.storeId === t.storeId && s.cartId === t.cartId));
       const messages: OutgoingMessage[] = [];
       const outcomes: TouchOutcome[] = [];
+      const deferrals: TouchDeferral[] = [];
+      const decided: Array<() => void> = []; // metrics and logs, once the effects are written
       for (const touch of due) {
         const suppression = suppressionFor(touch, suppressions);
         if (suppression) {
@@ -81,13 +139,51 @@ export class TouchSchedulerService {
             this.publisher.message(Contracts.delivery, deliveryFor(touch, 'cancelled', suppression.reason, now)),
           );
           outcomes.push({ touchId: touch.touchId, status: 'cancelled', reason: suppression.reason });
-        } else {
+          continue;
+        }
+        const decision = decide(
+          {
+            channel: touch.channel,
+            cartId: touch.cartId,
+            originalDueAt: touch.originalDueAt,
+            zone: resolveZone(touch.payload.customer, this.storeZone),
+          },
+          now,
+          sendsOf(touch),
+          this.policy,
+        );
+        if (decision.kind === 'send') {
           messages.push(this.publisher.message(touchContractFor[touch.channel], touch.payload));
           outcomes.push({ touchId: touch.touchId, status: 'dispatched', reason: null });
+          // Later touches of this batch see this one (one message per shopper at a time).
+          sends.push({
+            touchId: touch.touchId,
+            shopperKey: touch.shopperKey,
+            storeId: touch.storeId,
+            cartId: touch.cartId,
+            channel: touch.channel,
+            at: now,
+          });
+        } else if (decision.kind === 'defer') {
+          deferrals.push({ touchId: touch.touchId, until: decision.until, reason: decision.reason });
+          decided.push(() => {
+            countPolicyDecision('deferred', touch.channel, decision.reason);
+            this.logger.log(
+              `touch ${touch.touchId} (${touch.channel}) deferred to ${decision.until.toISOString()}: ${decision.reasons.join(', ')}`,
+            );
+          });
+        } else {
+          messages.push(
+            this.publisher.message(Contracts.delivery, deliveryFor(touch, 'skipped', decision.reason, now)),
+          );
+          outcomes.push({ touchId: touch.touchId, status: 'skipped', reason: decision.reason });
+          decided.push(() => countPolicyDecision('skipped', touch.channel, decision.reason));
         }
       }
       await this.publisher.sendMessages(messages);
-      await this.touches.recordOutcomes(tx, outcomes);
+      await this.touches.recordOutcomes(tx, outcomes, now);
+      await this.touches.deferTouches(tx, deferrals);
+      for (const report of decided) report();
       return due.length;
     });
   }

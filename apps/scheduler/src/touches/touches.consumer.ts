@@ -20,7 +20,10 @@ export class TouchesConsumer {
     await this.scheduler.suppress(cloudEvent.id, payload);
   }
 
-  /** Caps and per-shopper pacing will read deliveries (a later issue); for now they are only validated. */
+  /**
+   * Only validated for now: caps and pacing count what this service dispatched (touches table),
+   * so a touch a channel later skipped or failed still counts as a send (the conservative side).
+   */
   @EventPattern(Topics.deliveries.name)
   onDelivery(@Payload() record: IncomingRecord): void {
     parseRecord(Contracts.delivery, record);

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Channels, TouchDue, type Abandonment, type Suppression } from '@reclaim/contracts';
+import type { RecentSend } from './domain/policies/caps';
+import type { DeferReason } from './domain/policies/deferral';
+import { shopperKey } from './domain/policies/shopper-key';
 import type { SuppressionFact } from './domain/suppression-rules';
 import type { TouchStatus, TouchTimer } from './domain/touch-plan';
 
@@ -20,6 +23,8 @@ interface TouchRow {
   customer_scope: string | null;
   contact_scope: string | null;
   payload: unknown;
+  shopper_key: string;
+  original_due_at: Date | null;
 }
 
 const ChannelColumn = z.enum(Channels);
@@ -40,6 +45,30 @@ function toTimer(row: TouchRow): TouchTimer {
     reason: row.reason,
     payload: TouchDue.parse(row.payload),
   };
+}
+
+/** A due touch with what the policies need: whose it is and when the plan first wanted it out. */
+export interface DueTouch extends TouchTimer {
+  shopperKey: string;
+  /** The planned due time (due_at before any deferral). */
+  originalDueAt: Date;
+}
+
+function toDueTouch(row: TouchRow): DueTouch {
+  return { ...toTimer(row), shopperKey: row.shopper_key, originalDueAt: row.original_due_at ?? row.due_at };
+}
+
+export interface TouchDeferral {
+  touchId: string;
+  until: Date;
+  reason: DeferReason;
+}
+
+/** A dispatched touch, as the caps see it. */
+export interface SendRecord extends RecentSend {
+  touchId: string;
+  shopperKey: string;
+  storeId: string;
 }
 
 export interface TouchOutcome {
@@ -82,8 +111,8 @@ export class TouchesRepository {
     for (const t of timers) {
       const rows: unknown[] = await tx.query(
         `INSERT INTO touches (touch_id, abandonment_id, store_id, cart_id, channel, sequence, due_at, status, reason,
-                              abandoned_at, cart_scope, customer_scope, contact_scope, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
+                              abandoned_at, cart_scope, customer_scope, contact_scope, payload, shopper_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15)
          ON CONFLICT (touch_id) DO NOTHING RETURNING touch_id`,
         [
           t.touchId,
@@ -100,6 +129,7 @@ export class TouchesRepository {
           t.scopes.customer,
           t.scopes.contact,
           JSON.stringify(t.payload),
+          shopperKey(t.storeId, t.cartId, t.payload.customer),
         ],
       );
       if (rows.length === 1) inserted.push(t);
@@ -145,22 +175,88 @@ export class TouchesRepository {
    * Scheduled touches due by `now`, earliest first, locked for this transaction. SKIP LOCKED
    * lets several instances dispatch at once without taking the same touch twice.
    */
-  async lockDue(tx: EntityManager, now: Date, limit: number): Promise<TouchTimer[]> {
+  async lockDue(tx: EntityManager, now: Date, limit: number): Promise<DueTouch[]> {
     const rows: TouchRow[] = await tx.query(
       `SELECT * FROM touches WHERE status = 'scheduled' AND due_at <= $1
         ORDER BY due_at, touch_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [now, limit],
     );
-    return rows.map(toTimer);
+    return rows.map(toDueTouch);
   }
 
-  async recordOutcomes(tx: EntityManager, outcomes: ReadonlyArray<TouchOutcome>): Promise<void> {
+  /**
+   * Serialises pacing decisions per shopper across scheduler instances until the transaction
+   * ends (advisory locks, taken in a fixed order so two instances cannot deadlock).
+   */
+  async lockShoppers(tx: EntityManager, shopperKeys: ReadonlyArray<string>): Promise<void> {
+    if (shopperKeys.length === 0) return;
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(h) FROM (
+         SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1
+       ) AS keys`,
+      [shopperKeys],
+    );
+  }
+
+  /**
+   * What the caps count: the shoppers' touches dispatched since `since` (gap and daily cap),
+   * plus every touch ever dispatched for these carts (per-cart channel caps).
+   */
+  async recentSends(
+    tx: EntityManager,
+    shopperKeys: ReadonlyArray<string>,
+    carts: ReadonlyArray<{ storeId: string; cartId: string }>,
+    since: Date,
+  ): Promise<SendRecord[]> {
+    if (shopperKeys.length === 0 && carts.length === 0) return [];
+    const rows: Array<{
+      touch_id: string;
+      shopper_key: string;
+      store_id: string;
+      cart_id: string;
+      channel: string;
+      dispatched_at: Date;
+    }> = await tx.query(
+      `SELECT touch_id, shopper_key, store_id, cart_id, channel, dispatched_at FROM touches
+        WHERE status = 'dispatched' AND dispatched_at IS NOT NULL
+          AND ((shopper_key = ANY($1::text[]) AND dispatched_at > $2)
+               OR (store_id, cart_id) IN (SELECT * FROM unnest($3::text[], $4::text[])))`,
+      [shopperKeys, since, carts.map((c) => c.storeId), carts.map((c) => c.cartId)],
+    );
+    return rows.map((r) => ({
+      touchId: r.touch_id,
+      shopperKey: r.shopper_key,
+      storeId: r.store_id,
+      cartId: r.cart_id,
+      channel: ChannelColumn.parse(r.channel),
+      at: r.dispatched_at,
+    }));
+  }
+
+  /**
+   * Moves scheduled touches to their next allowed moment: still scheduled, never dropped. The
+   * planned due time is kept in original_due_at on the first deferral.
+   */
+  async deferTouches(tx: EntityManager, deferrals: ReadonlyArray<TouchDeferral>): Promise<void> {
+    if (deferrals.length === 0) return;
+    await tx.query(
+      `UPDATE touches t SET original_due_at = COALESCE(t.original_due_at, t.due_at), due_at = v.until,
+              deferred_reason = v.reason, deferrals = t.deferrals + 1, updated_at = now()
+         FROM unnest($1::text[], $2::timestamptz[], $3::text[]) AS v(touch_id, until, reason)
+        WHERE t.touch_id = v.touch_id AND t.status = 'scheduled'`,
+      [deferrals.map((d) => d.touchId), deferrals.map((d) => d.until), deferrals.map((d) => d.reason)],
+    );
+  }
+
+  /** Settles scheduled touches; a dispatched one records when it went out (`at`, default now). */
+  async recordOutcomes(tx: EntityManager, outcomes: ReadonlyArray<TouchOutcome>, at?: Date): Promise<void> {
     if (outcomes.length === 0) return;
     await tx.query(
-      `UPDATE touches t SET status = v.status, reason = v.reason, updated_at = now()
+      `UPDATE touches t SET status = v.status, reason = v.reason, updated_at = now(),
+              dispatched_at = CASE WHEN v.status = 'dispatched' THEN COALESCE($4::timestamptz, now()) ELSE t.dispatched_at END
          FROM unnest($1::text[], $2::text[], $3::text[]) AS v(touch_id, status, reason)
         WHERE t.touch_id = v.touch_id AND t.status = 'scheduled'`,
-      [outcomes.map((o) => o.touchId), outcomes.map((o) => o.status), outcomes.map((o) => o.reason)],
+      [outcomes.map((o) => o.touchId), outcomes.map((o) => o.status), outcomes.map((o) => o.reason), at ?? null],
     );
   }
 

@@ -83,6 +83,14 @@ describe(planTimers.name, () => {
     });
   });
 
+  it('carries the planned angle and incentive to the channel', () => {
+    const base = abandonment();
+    const plan = base.plan.map((t, i) => (i === 2 ? { ...t, angle: 'payment_options' as const, incentive: 'percent_10' as const } : t));
+    const sut = planTimers({ ...base, plan }, scaleMs, []);
+    expect(TouchDue.parse(sut[2]?.payload)).toMatchObject({ angle: 'payment_options', incentive: 'percent_10' });
+    expect(TouchDue.parse(sut[0]?.payload).angle).toBeUndefined();
+  });
+
   it('plans nothing for a hold-out', () => {
     expect(planTimers(abandonment({ holdout: true, plan: [] }), scaleMs, [])).toEqual([]);
   });

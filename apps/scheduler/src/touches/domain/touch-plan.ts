@@ -106,6 +106,7 @@ export function planTimers(
         sequence: t.sequence,
         template: t.template,
         incentive: t.incentive,
+        ...(t.angle ? { angle: t.angle } : {}),
         segment: a.segment,
         customer: a.customer,
         cart: a.cart,

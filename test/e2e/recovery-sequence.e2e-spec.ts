@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { Topics } from '@reclaim/contracts';
+import { provisionTopics } from '@reclaim/kafka';
+import {
+  SmtpCapture,
+  collectTopics,
+  createTestDatabase,
+  freePort,
+  pollUntil,
+  startServiceProcess,
+  testKafka,
+  uniquePrefix,
+  type RunningService,
+  type TestDatabase,
+} from '@reclaim/testing';
+
+/**
+ * Recovery intelligence end to end, all seven services as processes, compressed time
+ * (RECOVERY_TIME_SCALE=0.0003: email 1 at 1 h = 1.1 s, email 2 at 24 h = 26 s, email 3 at 48 h = 52 s).
+ */
+const SCALE = 0.0003;
+const HOUR_MS = 3_600_000 * SCALE;
+const KEY = 'seq-store-key-0001';
+const SERVICES = ['ingestion', 'segmentation', 'scheduler', 'email', 'sms', 'push', 'attribution'] as const;
+
+jest.setTimeout(300_000);
+
+/** A fixed-offset IANA zone (Etc/GMT-3 is UTC+3) whose local hour is now within [from, to). */
+function zoneWhereLocalHourIs(from: number, to: number): string {
+  const utcHour = new Date().getUTCHours() + new Date().getUTCMinutes() / 60;
+  for (let offset = -10; offset <= 14; offset++) {
+    const local = (((utcHour + offset) % 24) + 24) % 24;
+    if (local >= from && local < to) return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+  }
+  throw new Error(`no zone has local time in [${from}, ${to})`);
+}
+
+describe('recovery sequence: plans, incentives, consent and quiet hours', () => {
+  const smtp = new SmtpCapture();
+  const running: RunningService[] = [];
+  let db: TestDatabase;
+  let prefix: string;
+  let ingestion: string;
+  let observed: Awaited<ReturnType<typeof collectTopics>>;
+  // Email quiet hours 01:00–05:00 on each shopper's clock: night for one zone, day for another.
+  const nightZone = zoneWhereLocalHourIs(2, 4);
+  const dayZone = zoneWhereLocalHourIs(10, 18);
+
+  beforeAll(async () => {
+    prefix = uniquePrefix('seq');
+    const { kafka } = testKafka(prefix);
+    await provisionTopics(kafka, prefix);
+    db = await createTestDatabase('seq');
+    await smtp.start();
+    observed = await collectTopics(kafka, [
+      prefix + Topics.deliveries.name,
+      prefix + Topics.abandonments.name,
+      prefix + Topics.incentives.name,
+    ]);
+    const ports = await Promise.all(SERVICES.map(() => freePort()));
+    ingestion = `http://127.0.0.1:${ports[0] ?? 0}`;
+    const env = {
+      KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '',
+      KAFKA_TOPIC_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      SMTP_URL: smtp.url,
+      INGESTION_API_KEYS: `seq-store:${KEY}`,
+      INGESTION_INSTANCE_ID: `seq-${randomUUID().slice(0, 8)}`,
+      RECOVERY_TIME_SCALE: String(SCALE),
+      RECOVERY_HOLDOUT_PERCENT: '0',
+      RESUME_LINK_SECRET: 'seq-resume-secret',
+      PUBLIC_BASE_URL: ingestion,
+      SCHEDULER_QUIET_HOURS_EMAIL: '01:00-05:00',
+      // Quiet hours run on real clocks while the plan runs on compressed time: let deferral wait.
+      SCHEDULER_MAX_DEFERRAL: '100000h',
+      LOG_LEVEL: 'info',
+    };
+    running.push(...(await Promise.all(SERVICES.map((name, i) => startServiceProcess(name, ports[i] ?? 0, env)))));
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((s) => s.stop()));
+    await observed?.stop();
+    await smtp.stop();
+    await db?.drop();
+  });
+
+  const shopper = (name: string, customer: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+    const cartId = `cart-${name}-${randomUUID().slice(0, 6)}`;
+    const email = `${name}-${randomUUID().slice(0, 6)}@example.com`;
+    const fullCustomer = { id: `cust-${cartId}`, email, firstName: 'Ada', ...customer };
+    const cart = { currency: 'EUR', items: [{ sku: 'LS-1', title: 'Linen Shirt', quantity: 1, unitPrice: 4900 }] };
+    const at = new Date().toISOString();
+    return {
+      cartId,
+      email,
+      events: [
+        { id: `${cartId}-1`, type: 'cart.updated', occurredAt: at, cartId, customer: fullCustomer, cart, ...extra },
+        { id: `${cartId}-2`, type: 'checkout.started', occurredAt: at, cartId, customer: fullCustomer, cart, checkout: { step: 'contact' } },
+      ],
+    };
+  };
+
+  const post = async (events: unknown[]) =>
+    (
+      await fetch(`${ingestion}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ events }),
+      })
+    ).status;
+
+  const valuesOn = <T>(topic: string, cartId: string) =>
+    observed.records
+      .filter((r) => r.topic === prefix + topic)
+      .map((r) => r.value as T & { cartId: string })
+      .filter((v) => v.cartId === cartId);
+
+  it('runs each shopper through the right sequence', async () => {
+    const firstTime = shopper('first', { ordersCount: 0, timezone: dayZone });
+    const returning = shopper('returning', { ordersCount: 3, timezone: dayZone });
+    const noConsent = shopper('noconsent', { ordersCount: 0, timezone: dayZone }, { consent: { email: false } });
+    const night = shopper('night', { ordersCount: 0, timezone: nightZone });
+    for (const s of [firstTime, returning, noConsent, night]) expect(await post(s.events)).toBe(202);
+
+    // A first-time checkout abandoner: three emails at the planned offsets; no discount in the
+    // first, a unique code in the third.
+    const mails = await pollUntil(() => (smtp.to(firstTime.email).length >= 3 ? smtp.to(firstTime.email) : undefined), {
+      timeoutMs: 150_000,
+      intervalMs: 500,
+      description: 'three emails to the first-time buyer',
+    });
+    const [abandonment] = valuesOn<{ abandonedAt: string; segment: string }>(Topics.abandonments.name, firstTime.cartId);
+    expect(abandonment?.segment).toMatch(/checkout/);
+    const abandonedAt = Date.parse(abandonment?.abandonedAt ?? '');
+    const offsets = mails.map((m) => m.handoffAt.getTime() - abandonedAt);
+    [1, 24, 48].forEach((hours, i) => {
+      expect(offsets[i]).toBeGreaterThanOrEqual(hours * HOUR_MS - 50);
+      expect(offsets[i]).toBeLessThan(hours * HOUR_MS + 8_000);
+    });
+    expect(mails[0]?.mail.subject).toBe('Your Linen Shirt is still here');
+    expect(mails[0]?.mail.text).not.toMatch(/with code/);
+    expect(mails[1]?.mail.text).not.toMatch(/with code/);
+    const code = /with code (RC-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(mails[2]?.mail.text ?? '')?.[1];
+    expect(code).toBeDefined();
+    const issued = valuesOn<{ code: string; singleUse: boolean }>(Topics.incentives.name, firstTime.cartId);
+    expect(issued.map((i) => i.code)).toEqual([code]);
+
+    // A returning customer gets the reminders and never an incentive.
+    const returningMails = await pollUntil(() => (smtp.to(returning.email).length >= 3 ? smtp.to(returning.email) : undefined), {
+      timeoutMs: 30_000,
+      description: 'three emails to the returning customer',
+    });
+    expect(returningMails.some((m) => /with code/.test(m.mail.text ?? ''))).toBe(false);
+    expect(valuesOn(Topics.incentives.name, returning.cartId)).toEqual([]);
+
+    // No email consent: nothing sent, and the skip is reported with its reason.
+    expect(smtp.to(noConsent.email)).toHaveLength(0);
+    const skipped = valuesOn<{ status: string; reason?: string }>(Topics.deliveries.name, noConsent.cartId);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.every((d) => d.status === 'skipped' && d.reason === 'no_consent')).toBe(true);
+
+    // In quiet hours: deferred to the end of the shopper's night, not dropped.
+    expect(smtp.to(night.email)).toHaveLength(0);
+    expect(valuesOn<{ status: string }>(Topics.deliveries.name, night.cartId).filter((d) => d.status !== 'clicked')).toEqual([]);
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      const { rows } = await pg.query<{ status: string; deferred_reason: string | null; due_at: Date }>(
+        'SELECT status, deferred_reason, due_at FROM scheduler.touches WHERE cart_id = $1 ORDER BY sequence',
+        [night.cartId],
+      );
+      expect(rows[0]).toMatchObject({ status: 'scheduled', deferred_reason: expect.stringMatching(/quiet_hours/) });
+      expect(rows[0]?.due_at.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      await pg.end();
+    }
+  });
+});
