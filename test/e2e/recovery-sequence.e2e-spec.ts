@@ -6,12 +6,11 @@ import {
   SmtpCapture,
   collectTopics,
   createTestDatabase,
-  freePort,
   pollUntil,
-  startServiceProcess,
+  reservePorts,
+  startServices,
   testKafka,
   uniquePrefix,
-  type RunningService,
   type TestDatabase,
 } from '@reclaim/testing';
 
@@ -38,7 +37,7 @@ function zoneWhereLocalHourIs(from: number, to: number): string {
 
 describe('recovery sequence: plans, incentives, consent and quiet hours', () => {
   const smtp = new SmtpCapture();
-  const running: RunningService[] = [];
+  let system: Awaited<ReturnType<typeof startServices>> | undefined;
   let db: TestDatabase;
   let prefix: string;
   let ingestion: string;
@@ -58,8 +57,8 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
       prefix + Topics.abandonments.name,
       prefix + Topics.incentives.name,
     ]);
-    const ports = await Promise.all(SERVICES.map(() => freePort()));
-    ingestion = `http://127.0.0.1:${ports[0] ?? 0}`;
+    const ports = await reservePorts(SERVICES);
+    ingestion = `http://127.0.0.1:${ports.ingestion}`;
     const env = {
       KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '',
       KAFKA_TOPIC_PREFIX: prefix,
@@ -76,11 +75,11 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
       SCHEDULER_MAX_DEFERRAL: '100000h',
       LOG_LEVEL: 'info',
     };
-    running.push(...(await Promise.all(SERVICES.map((name, i) => startServiceProcess(name, ports[i] ?? 0, env)))));
+    system = await startServices(ports, env);
   });
 
   afterAll(async () => {
-    await Promise.all(running.map((s) => s.stop()));
+    await system?.stopAll();
     await observed?.stop();
     await smtp.stop();
     await db?.drop();

@@ -5,12 +5,11 @@ import {
   SmtpCapture,
   collectTopics,
   createTestDatabase,
-  freePort,
   pollUntil,
-  startServiceProcess,
+  reservePorts,
+  startServices,
   testKafka,
   uniquePrefix,
-  type RunningService,
   type TestDatabase,
 } from '@reclaim/testing';
 
@@ -28,7 +27,7 @@ jest.setTimeout(240_000);
 
 describe('walking skeleton: shopper event → abandonment → timed email → suppression', () => {
   const smtp = new SmtpCapture();
-  const running: RunningService[] = [];
+  let system: Awaited<ReturnType<typeof startServices>> | undefined;
   let db: TestDatabase;
   let kafka: ReturnType<typeof testKafka>['kafka'];
   let prefix: string;
@@ -46,9 +45,8 @@ describe('walking skeleton: shopper event → abandonment → timed email → su
       prefix + Topics.abandonments.name,
       prefix + deadLetterTopicSpec('segmentation').name,
     ]);
-    const ports = await Promise.all(SERVICES.map(() => freePort()));
-    const ingestionPort = ports[0] ?? 0;
-    ingestion = `http://127.0.0.1:${ingestionPort}`;
+    const ports = await reservePorts(SERVICES);
+    ingestion = `http://127.0.0.1:${ports.ingestion}`;
     const env = {
       KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '',
       KAFKA_TOPIC_PREFIX: prefix,
@@ -59,16 +57,15 @@ describe('walking skeleton: shopper event → abandonment → timed email → su
       RECOVERY_HOLDOUT_PERCENT: '0',
       RESUME_LINK_SECRET: 'e2e-resume-secret',
       PUBLIC_BASE_URL: ingestion,
-      EMAIL_PUBLIC_URL: `http://127.0.0.1:${ports[3] ?? 0}`,
+      EMAIL_PUBLIC_URL: `http://127.0.0.1:${ports.email}`,
       LOG_LEVEL: 'info',
       INGESTION_INSTANCE_ID: `e2e-${randomUUID().slice(0, 8)}`,
     };
-    // Started together: each provisions, migrates its own schema and joins its group.
-    running.push(...(await Promise.all(SERVICES.map((name, i) => startServiceProcess(name, ports[i] ?? 0, env)))));
+    system = await startServices(ports, env);
   });
 
   afterAll(async () => {
-    await Promise.all(running.map((s) => s.stop()));
+    await system?.stopAll();
     await observed?.stop();
     await smtp.stop();
     await db?.drop();

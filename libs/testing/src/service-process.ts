@@ -84,3 +84,24 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** A free loopback port for each service name. */
+export async function reservePorts<N extends string>(names: readonly N[]): Promise<Record<N, number>> {
+  const ports = await Promise.all(names.map(() => freePort()));
+  return Object.fromEntries(names.map((n, i) => [n, ports[i] ?? 0])) as Record<N, number>;
+}
+
+/** Starts the built services together (each provisions, migrates and joins its group) and waits for all. */
+export async function startServices<N extends string>(
+  ports: Record<N, number>,
+  env: Record<string, string>,
+): Promise<{ running: RunningService[]; stopAll(): Promise<void> }> {
+  const entries = Object.entries(ports) as Array<[N, number]>;
+  const running = await Promise.all(entries.map(([name, port]) => startServiceProcess(name, port, env)));
+  return {
+    running,
+    stopAll: async () => {
+      await Promise.all(running.map((s) => s.stop()));
+    },
+  };
+}

@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { errorMessage } from '@reclaim/core';
+import { PollingLoop } from '@reclaim/platform';
 import { TouchSchedulerService } from './touch-scheduler.service';
 
 export const DISPATCH_SETTINGS = Symbol('DISPATCH_SETTINGS');
@@ -19,46 +19,24 @@ export interface DispatchSettings {
 @Injectable()
 export class TouchDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TouchDispatcher.name);
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly scheduler: TouchSchedulerService,
-    @Inject(DISPATCH_SETTINGS) private readonly settings: DispatchSettings,
-  ) {}
+    @Inject(DISPATCH_SETTINGS) settings: DispatchSettings,
+  ) {
+    this.loop = new PollingLoop(() => this.scheduler.dispatchDue(settings.batch), {
+      intervalMs: settings.pollIntervalMs,
+      batch: settings.batch,
+      onError: (message) => this.logger.warn(`touch dispatch failed, will retry: ${message}`),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let settled = 0;
-      try {
-        settled = await this.scheduler.dispatchDue(this.settings.batch);
-      } catch (error) {
-        this.logger.warn(`touch dispatch failed, will retry: ${errorMessage(error)}`);
-      }
-      if (settled < this.settings.batch) await this.pause(this.settings.pollIntervalMs);
-    }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    await this.loop.stop();
   }
 }

@@ -6,8 +6,9 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Contracts, type Abandonment } from '@reclaim/contracts';
-import { errorMessage, type Clock } from '@reclaim/core';
+import type { Clock } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
+import { PollingLoop } from '@reclaim/platform';
 import { CartStateRepository } from '../carts/cart-state.repository';
 import { CLOCK } from '../clock';
 import { ABANDONMENT_SETTINGS, type AbandonmentSettings } from './abandonment-settings';
@@ -24,9 +25,7 @@ import { IncentiveLedgerRepository } from './incentive-ledger.repository';
 @Injectable()
 export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AbandonmentSweeper.name);
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly carts: CartStateRepository,
@@ -34,17 +33,20 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
     private readonly incentives: IncentiveLedgerRepository,
     @Inject(ABANDONMENT_SETTINGS) private readonly settings: AbandonmentSettings,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.loop = new PollingLoop(() => this.sweepOnce(), {
+      intervalMs: settings.sweepIntervalMs,
+      batch: settings.sweepBatch,
+      onError: (message) => this.logger.warn(`abandonment sweep failed, will retry: ${message}`),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** One pass: returns how many carts it abandoned. */
@@ -84,30 +86,6 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
       }
       await this.carts.markAbandoned(tx, abandonments, now);
       return abandonments.length;
-    });
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let swept = 0;
-      try {
-        swept = await this.sweepOnce();
-      } catch (error) {
-        this.logger.warn(`abandonment sweep failed, will retry: ${errorMessage(error)}`);
-      }
-      // A full batch means there may be more waiting: go again at once.
-      if (swept < this.settings.sweepBatch) await this.pause(this.settings.sweepIntervalMs);
-    }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
     });
   }
 }
