@@ -45,9 +45,12 @@ async function post(events: unknown[]): Promise<{ status: number; body: unknown 
 async function clickSomeResumeLinks(count: number): Promise<number> {
   const inbox = process.env['MAILDEV_WEB_URL'];
   if (!inbox) return 0;
-  const mails = (await fetch(`${inbox}/email`)
-    .then((r) => r.json())
-    .catch(() => [])) as Array<{ text?: string }>;
+  // maildev 3 serves its REST API under /api (GET /api/email lists the whole inbox).
+  const res = await fetch(`${inbox}/api/email`);
+  if (!res.ok) throw new Error(`the inbox at ${inbox} answered ${res.status} to GET /api/email`);
+  const body: unknown = await res.json();
+  if (!Array.isArray(body)) throw new Error(`the inbox at ${inbox} did not list its emails`);
+  const mails = body as Array<{ text?: string }>;
   let clicked = 0;
   for (const mail of mails) {
     const link = /https?:\/\/[^\s]+\/r\/[A-Za-z0-9_.-]+/.exec(mail.text ?? '')?.[0];
@@ -118,25 +121,29 @@ async function main(): Promise<void> {
   const bad = await post([{ id: 'bad-1', type: 'cart.updated', occurredAt: 'yesterday' }]);
   say(`a malformed event → ${bad.status} ${JSON.stringify(bad.body)}`);
 
+  /** Each shopper completes the order as soon as `ready` says so; returns how many did in time. */
+  const orderWhen = async (group: Shopper[], ready: (s: Shopper) => boolean, deadline: number): Promise<number> => {
+    const pending = new Set(group);
+    while (pending.size > 0 && Date.now() < deadline) {
+      const due = [...pending].filter(ready);
+      await Promise.all(due.map((s) => post(s.order())));
+      due.forEach((s) => pending.delete(s));
+      if (pending.size > 0) await sleep(50);
+    }
+    return group.length - pending.size;
+  };
+  const abandoned = (s: Shopper) => abandonments.some((a) => a.cartId === s.cartId);
+  const heldOut = (s: Shopper) => abandonments.some((a) => a.cartId === s.cartId && a.holdout);
+  const firstSent = (s: Shopper) => deliveries.some((d) => d.cartId === s.cartId && d.status === 'sent');
+
+  // Buy once the cart is abandoned (its touches are scheduled) but before email 1 is due at 1 h.
   const buyEarly = shoppers.filter((s) => s.kind === 'buys-before-reminder');
-  await Promise.all(buyEarly.map((s) => post(s.order())));
-  say(`${buyEarly.length} shoppers completed their order before any reminder`);
+  const early = await orderWhen(buyEarly, abandoned, Date.now() + HOUR + 20_000);
+  say(`${early} shoppers completed their order after abandoning, before any reminder`);
 
   const late = shoppers.filter((s) => s.kind === 'buys-after-first-email');
-  const firstSent = (s: Shopper) => deliveries.some((d) => d.cartId === s.cartId && d.status === 'sent');
-  const lateDeadline = Date.now() + 6 * HOUR + 20_000;
-  const pending = new Set(late);
-  while (pending.size > 0 && Date.now() < lateDeadline) {
-    for (const s of [...pending]) {
-      const holdout = abandonments.some((a) => a.cartId === s.cartId && a.holdout);
-      if (firstSent(s) || holdout) {
-        await post(s.order());
-        pending.delete(s);
-      }
-    }
-    await sleep(200);
-  }
-  say(`${late.length - pending.size} shoppers completed their order after the first email`);
+  const lateDone = await orderWhen(late, (s) => firstSent(s) || heldOut(s), Date.now() + 6 * HOUR + 20_000);
+  say(`${lateDone} shoppers completed their order after the first email`);
   const clicked = await clickSomeResumeLinks(3);
   if (clicked > 0) say(`${clicked} shoppers clicked the resume link in their email`);
 
