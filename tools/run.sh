@@ -35,6 +35,11 @@ ensure_kafka() {
   log "Kafka at $KAFKA_BROKERS"
 }
 
+docker_engine() {
+  [ "${RECLAIM_TEST_NO_DOCKER:-}" != 1 ] && [ -z "${KAFKA_BROKERS:-}" ] && command -v docker >/dev/null 2>&1 &&
+    timeout 5 docker info --format '{{.ServerVersion}}' >/dev/null 2>&1
+}
+
 MAILDEV_PID=""
 ensure_smtp() {
   if [ -n "${SMTP_URL:-}" ]; then return; fi
@@ -87,8 +92,10 @@ case "$cmd" in
     ensure_deps
     log "typecheck"
     node_modules/.bin/tsc -p tsconfig.json
-    ensure_kafka
-    log "jest: unit, integration and end-to-end (real Kafka at $KAFKA_BROKERS, real PostgreSQL)"
+    # With a Docker engine the test environment starts Kafka (and PostgreSQL) with testcontainers
+    # (libs/testing/src/infrastructure.ts); without one, the native broker, once for the whole run.
+    if docker_engine; then log "a Docker engine answers: testcontainers provides Kafka"; else ensure_kafka; fi
+    log "jest: unit, integration and end-to-end (real Kafka at ${KAFKA_BROKERS:-a Kafka container}, real PostgreSQL)"
     # kafkajs 2.2.4 arms negative timers on Node 24 (harmless; see libs/kafka/src/settings.ts).
     NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning" node_modules/.bin/jest --ci "$@"
     ;;

@@ -25,7 +25,9 @@ async function waitHealthy(service: string, port: number, child: ChildProcess, l
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${service} exited (${child.exitCode}); see ${logFile}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return;
     await sleep(300);
   }
@@ -61,19 +63,22 @@ async function clickSomeResumeLinks(count: number): Promise<number> {
   return clicked;
 }
 
+const children: ChildProcess[] = [];
+const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+
 async function main(): Promise<void> {
   silenceKafkajsTimerWarning();
   const commands = process.argv.slice(2);
   const logDir = resolve(ROOT, '.local/demo-logs');
   mkdirSync(logDir, { recursive: true });
-  const children: ChildProcess[] = [];
-  const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
   process.on('SIGINT', () => {
     stopAll();
     process.exit(130);
   });
 
-  say(`starting ${SERVICES.length} services (logs in .local/demo-logs/), RECOVERY_TIME_SCALE=${scale}: 1 h = ${(HOUR / 1000).toFixed(2)} s`);
+  say(
+    `starting ${SERVICES.length} services (logs in .local/demo-logs/), RECOVERY_TIME_SCALE=${scale}: 1 h = ${(HOUR / 1000).toFixed(2)} s`,
+  );
   await Promise.all(
     commands.map(async (command, i) => {
       const service = SERVICES[i] ?? `service-${i}`;
@@ -101,7 +106,10 @@ async function main(): Promise<void> {
   const abandonments: Array<{ cartId: string; holdout: boolean; stage: string }> = [];
   const consumer = kafka.consumer({ groupId: `reclaim-demo-${runId}` });
   await consumer.connect();
-  await consumer.subscribe({ topics: [prefix + Topics.deliveries.name, prefix + Topics.abandonments.name], fromBeginning: false });
+  await consumer.subscribe({
+    topics: [prefix + Topics.deliveries.name, prefix + Topics.abandonments.name],
+    fromBeginning: false,
+  });
   await consumer.run({
     eachMessage: ({ topic, message }) => {
       const value = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
@@ -147,8 +155,9 @@ async function main(): Promise<void> {
   const clicked = await clickSomeResumeLinks(3);
   if (clicked > 0) say(`${clicked} shoppers clicked the resume link in their email`);
 
-  const endAt = Date.now() + 50 * HOUR + 5_000;
-  say(`waiting for the rest of the sequence (48 h compressed = ${((50 * HOUR) / 1000).toFixed(0)} s)…`);
+  // The checkout plan's last email is at 48 h, the cart plan's at 72 h.
+  const endAt = Date.now() + 74 * HOUR + 5_000;
+  say(`waiting for the rest of the sequences (72 h compressed = ${((74 * HOUR) / 1000).toFixed(0)} s)…`);
   while (Date.now() < endAt) await sleep(500);
 
   const count = (status: string) => deliveries.filter((d) => d.status === status).length;
@@ -178,5 +187,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  stopAll(); // never leave the services running
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 5_000).unref();
 });

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Source this file: it puts a Node >= 22.12 first on PATH, provisioning the pinned
+# Source this file: it puts a Node >= 22.22 first on PATH (engines allows 22.12 for the services;
+# the scripts need type stripping and testcontainers 12, so 22.22), provisioning the pinned
 # version (.nvmrc) from the npm registry's `node` package when the machine's is older.
 _reclaim_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 _reclaim_pin="$(tr -d '[:space:]' < "$_reclaim_root/.nvmrc")"
 _reclaim_node_ok() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)'
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=22)?0:1)'
 }
 if ! _reclaim_node_ok; then
   _reclaim_prefix="$_reclaim_root/.tooling/node-$_reclaim_pin"

@@ -1,6 +1,13 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { allTopicSpecs, type TopicSpec } from '@reclaim/contracts';
 
+/** True when a createTopics failure is only the lost race "topic already exists". */
+function onlyAlreadyExists(error: unknown): boolean {
+  const errors = (error as { errors?: unknown }).errors;
+  const list: unknown[] = Array.isArray(errors) && errors.length > 0 ? errors : [error];
+  return list.every((e) => (e as { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS');
+}
+
 /**
  * Creates every catalog topic (with its partitions, compaction and retention) that does not
  * exist yet, then waits until each partition has a leader: a fresh single node may otherwise
@@ -38,7 +45,10 @@ export async function provisionTopics(
             ],
           })),
         })
-        .catch(() => false);
+        .catch((error: unknown) => {
+          if (!onlyAlreadyExists(error)) throw error;
+          return false;
+        });
     }
     const names = specs.map((s) => prefix + s.name);
     const deadline = Date.now() + 30_000;
@@ -46,7 +56,10 @@ export async function provisionTopics(
       const ready = await admin
         .fetchTopicMetadata({ topics: names })
         .then(({ topics }) => topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
-        .catch(() => false);
+        .catch((error: unknown) => {
+          if (!onlyAlreadyExists(error)) throw error;
+          return false;
+        });
       if (ready) return;
       if (Date.now() > deadline) throw new Error(`topics have no leader after 30 s: ${names.join(', ')}`);
       await new Promise((r) => setTimeout(r, 200));

@@ -3,6 +3,7 @@ import {
   Get,
   Inject,
   Injectable,
+  Logger,
   Module,
   type DynamicModule,
   type OnApplicationShutdown,
@@ -66,6 +67,25 @@ export class HealthRegistry {
   entries(): Array<[string, () => { up: boolean; detail: string }]> {
     return [...this.probes];
   }
+}
+
+const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const PHONE_NUMBER = /\+[1-9]\d{7,14}\b/g;
+
+/**
+ * Masks e-mail addresses and E.164 phone numbers inside free text (provider error messages echo
+ * recipients, e.g. "550 <ada@example.com>: no such user"); REDACT_PATHS only covers known keys.
+ */
+export function redactContactDetails(text: string): string {
+  return text.replace(EMAIL_ADDRESS, '[redacted-email]').replace(PHONE_NUMBER, '[redacted-phone]');
+}
+
+/** Applies redactContactDetails to every top-level string of a log record. */
+export function redactLogRecord(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record))
+    out[key] = typeof value === 'string' ? redactContactDetails(value) : value;
+  return out;
 }
 
 /** Replaces the token segment of `/r/<token>` and `/unsubscribe/<token>` URLs. */
@@ -232,10 +252,13 @@ export class PlatformModule {
         useFactory: (kafka: Kafka) => {
           const consumer = options.consumer;
           if (!consumer) return null;
+          const transportLogger = new Logger(KafkaTransport.name);
           return new KafkaTransport(kafka, settings, {
             groupId: ConsumerGroups[consumer.group],
             deadLetterTopic: deadLetterTopicSpec(consumer.group).name,
             partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently ?? 3,
+            log: (level, message, extra) =>
+              transportLogger[level === 'info' ? 'log' : level](extra ? { msg: message, ...extra } : message),
           });
         },
       },
@@ -251,6 +274,18 @@ export class PlatformModule {
             level: config.LOG_LEVEL,
             base: { service },
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+            // Free text (error messages, the message itself) may still quote an address.
+            formatters: { log: redactLogRecord },
+            hooks: {
+              logMethod(args, method) {
+                const [first, ...rest] = args;
+                if (typeof first === 'string') {
+                  method.apply(this, [redactContactDetails(first), ...rest]);
+                  return;
+                }
+                method.apply(this, args);
+              },
+            },
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
             // Resume and unsubscribe tokens carry shopper data (signed, not encrypted): keep them out of logs.
             serializers: {

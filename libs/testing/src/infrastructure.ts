@@ -7,6 +7,20 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
 /** True when a Docker engine answers (testcontainers can then start containers). */
 export function dockerAvailable(): boolean {
   if (process.env['RECLAIM_TEST_NO_DOCKER'] === '1') return false;
@@ -23,7 +37,8 @@ export async function resolveKafka(): Promise<{ brokers: string; stop?: () => Pr
   if (given) return { brokers: given, how: 'KAFKA_BROKERS' };
   if (dockerAvailable()) {
     const { GenericContainer, Wait } = await import('testcontainers');
-    const port = 9092;
+    // The advertised listener must be the port the host sees, so host and container use one free port.
+    const port = await freePort();
     const container = await new GenericContainer('apache/kafka:4.1.2')
       .withExposedPorts({ container: port, host: port })
       .withEnvironment({
