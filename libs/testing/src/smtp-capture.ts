@@ -14,7 +14,10 @@ export interface CapturedMail {
 /** A real SMTP server on a free loopback port that keeps every message it receives. */
 export class SmtpCapture {
   readonly mails: CapturedMail[] = [];
+  /** Every RCPT TO answered 451 by deferRecipient, in order. */
+  readonly deferred: Array<{ address: string; at: Date }> = [];
   private readonly handoffs = new Map<string, Date>();
+  private readonly deferrals = new Map<string, number>();
   private server: SMTPServer | undefined;
   port = 0;
 
@@ -23,6 +26,16 @@ export class SmtpCapture {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        const left = this.deferrals.get(address.address) ?? 0;
+        if (left <= 0) {
+          callback();
+          return;
+        }
+        this.deferrals.set(address.address, left - 1);
+        this.deferred.push({ address: address.address, at: new Date() });
+        callback(Object.assign(new Error('4.2.1 mailbox busy, try again later'), { responseCode: 451 }));
+      },
       onMailFrom: (_address, session, callback) => {
         this.handoffs.set(session.id, new Date());
         callback();
@@ -54,6 +67,11 @@ export class SmtpCapture {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     this.port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
     return this;
+  }
+
+  /** The next `times` deliveries to `address` are refused with 451 (try again later) at RCPT TO. */
+  deferRecipient(address: string, times: number): void {
+    this.deferrals.set(address, times);
   }
 
   get url(): string {
