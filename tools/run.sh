@@ -127,7 +127,9 @@ case "$cmd" in
     ;;
   kafka-start)
     export RECLAIM_KEEP_BROKER=1
+    build
     ensure_kafka
+    node dist/tools/kafka/provision-topics.js
     echo "KAFKA_BROKERS=$KAFKA_BROKERS"
     ;;
   kafka-stop)
