@@ -14,10 +14,14 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers, clientId: 'reclaim-provision-topics', topicPrefix });
   const specs = allTopicSpecs();
   await provisionTopics(kafka, topicPrefix, specs);
-  process.stderr.write(`[kafka] ${specs.length} topics from the catalog are ready${topicPrefix ? ` (prefix ${topicPrefix})` : ''}\n`);
+  process.stderr.write(
+    `[kafka] ${specs.length} topics from the catalog are ready${topicPrefix ? ` (prefix ${topicPrefix})` : ''}\n`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[kafka] provisioning topics failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `[kafka] provisioning topics failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -138,6 +138,42 @@ describe(EmailDeliveryService.name, () => {
     }
   });
 
+  it('issues no code for an incentive touch whose cart is already suppressed', async () => {
+    const touch = emailTouch({ template: 'incentive', sequence: 3, incentive: 'percent_10' });
+    const incentives = await collectTopics(t.kafka, [topicFor(t.settings, Topics.incentives.name)]);
+    try {
+      await t.publisher.sendAtomically([
+        t.publisher.message(Contracts.suppression, {
+          scope: SuppressionScopes.cart(touch.storeId, touch.cartId),
+          storeId: touch.storeId,
+          cartId: touch.cartId,
+          reason: 'order_completed',
+          sourceEventId: `order-${touch.cartId}`,
+          suppressedAt: new Date().toISOString(),
+        }),
+      ]);
+      await publishTouch(t, touch);
+      const [delivery] = await waitForDelivery(touch.touchId, 'skipped');
+      expect(delivery!.reason).toBe('suppressed:order_completed');
+      // A later touch's code shows the incentives topic is being read: none came for this one.
+      const control = emailTouch({ template: 'incentive', sequence: 3, incentive: 'percent_10' });
+      await publishTouch(t, control);
+      await waitForDelivery(control.touchId, 'sent');
+      await pollUntil(
+        () => incentives.records.some((r) => (r.value as { touchId: string }).touchId === control.touchId),
+        {
+          description: "the control touch's code",
+        },
+      );
+      expect(incentives.records.filter((r) => (r.value as { touchId: string }).touchId === touch.touchId)).toHaveLength(
+        0,
+      );
+      expect(smtp.to(touch.customer.email!)).toHaveLength(0);
+    } finally {
+      await incentives.stop();
+    }
+  });
+
   it('honours a suppression published right before the touch (the barrier)', async () => {
     const touches = Array.from({ length: 20 }, () => emailTouch());
     for (const touch of touches) {

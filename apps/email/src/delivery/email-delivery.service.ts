@@ -51,6 +51,12 @@ export class EmailDeliveryService {
 
     const template = resolveTemplate(touch.template);
     if (!template) return this.finish(touch, 'failed', `unknown_template:${touch.template}`);
+    if (touch.incentive !== 'none') {
+      // A code is published to the store as soon as it is issued: never issue one for a cart that
+      // is already suppressed (the fresh check before SMTP below still decides the send).
+      const early = await this.checkSuppressions(touch, email);
+      if (early.suppressed) return this.finish(touch, 'skipped', `suppressed:${early.reason}`);
+    }
     const incentive = await this.incentives.codeFor(touch);
     const rendered = this.render(template, touch, email, incentive);
     if (!rendered) return this.finish(touch, 'skipped', 'nothing_in_stock');
