@@ -28,6 +28,14 @@ describe(decide.name, () => {
     expect(sut(touch(), iso('2026-01-15T11:00:00Z'), [], settings)).toEqual({ kind: 'send' });
   });
 
+  it('sends an SMS for an unknown zone when the dispatcher picks it up just after its deferral', () => {
+    const due = iso('2026-01-15T12:00:00Z');
+    const first = sut(touch({ zone: undefined, originalDueAt: due }), due, [], settings);
+    expect(first).toMatchObject({ kind: 'defer', until: iso('2026-01-15T18:00:00Z'), reason: 'quiet_hours' });
+    const pickedUp = iso('2026-01-15T18:00:00.180Z');
+    expect(sut(touch({ zone: undefined, originalDueAt: due }), pickedUp, [], settings)).toEqual({ kind: 'send' });
+  });
+
   it('defers an SMS due in quiet hours to the window end', () => {
     // 22:00 in Paris → 08:00 CET.
     const due = iso('2026-01-15T21:00:00Z');

@@ -95,11 +95,19 @@ describe(nextAllowedSend.name, () => {
   describe('unknown zone: the most restrictive reading', () => {
     it('defers to the window end in UTC+14 (18:00 UTC for 21:00–08:00)', () => {
       expect(sut(at('2026-01-15T12:00:00Z'), undefined, SMS)).toEqual(at('2026-01-15T18:00:00Z'));
-      expect(sut(at('2026-01-15T18:30:00Z'), undefined, SMS)).toEqual(at('2026-01-16T18:00:00Z'));
+      expect(sut(at('2026-01-15T19:30:00Z'), undefined, SMS)).toEqual(at('2026-01-16T18:00:00Z'));
+      expect(sut(at('2026-01-16T17:59:59Z'), undefined, SMS)).toEqual(at('2026-01-16T18:00:00Z'));
     });
 
-    it('goes at once only at that very moment', () => {
-      expect(sut(at('2026-01-15T18:00:00Z'), undefined, SMS)).toEqual(at('2026-01-15T18:00:00Z'));
+    it('goes at once within the hour after that moment, so a touch deferred to it is sent when picked up', () => {
+      for (const t of ['2026-01-15T18:00:00Z', '2026-01-15T18:00:00.150Z', '2026-01-15T18:59:59Z']) {
+        expect(sut(at(t), undefined, SMS)).toEqual(at(t));
+      }
+      expect(sut(at('2026-01-15T19:00:00Z'), undefined, SMS)).toEqual(at('2026-01-16T18:00:00Z'));
+      // Deferring to the answer and asking again a moment later gives the same moment: no endless deferral.
+      const deferred = sut(at('2026-01-15T03:00:00Z'), undefined, SMS);
+      const later = new Date(deferred.getTime() + 200);
+      expect(sut(later, undefined, SMS)).toEqual(later);
     });
 
     it('treats an invalid zone name as unknown', () => {

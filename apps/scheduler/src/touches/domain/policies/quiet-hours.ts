@@ -26,6 +26,10 @@ const DAY_MS = MINUTES_PER_DAY * MINUTE_MS;
  * behind), i.e. the first moment when quiet hours have ended at both edges of the inhabited world.
  */
 export const UNKNOWN_ZONE_OFFSETS_MIN: ReadonlyArray<number> = Array.from({ length: 25 }, (_, i) => (i - 10) * 60);
+const LAST_OFFSET_MIN = 14 * 60;
+
+/** Zone unknown: how long after the window's end in UTC+14 a touch may still go out (real time). */
+export const UNKNOWN_ZONE_SEND_SLOT_MS = 60 * 60_000;
 
 /**
  * Common countries and the zone most of their shoppers live in (ISO 3166-1 alpha-2 → IANA).
@@ -207,9 +211,12 @@ function nextAtOffset(from: number, offsetMin: number, minuteOfDay: number): num
 /**
  * The first moment at or after `at` when a touch may go out under this quiet window, on the
  * recipient's local clock. `window` undefined means no quiet hours (returns `at`).
- * Zone unknown (undefined or not a real zone): allowed only when outside the window at every
- * offset in UNKNOWN_ZONE_OFFSETS_MIN; since that never happens for a non-empty window, in
- * practice the next end of the window in UTC+14.
+ * Zone unknown (undefined or not a real zone): allowed when outside the window at every offset
+ * in UNKNOWN_ZONE_OFFSETS_MIN. The span is a whole day wide, so for a non-empty window that
+ * never happens; the reading then falls back to the window's end in UTC+14 (the last clock on
+ * which it ends): a touch may go out within UNKNOWN_ZONE_SEND_SLOT_MS after that moment, and is
+ * otherwise deferred to its next occurrence. The slot is what lets a touch deferred to that
+ * moment actually go when the dispatcher picks it up a little later.
  */
 export function nextAllowedSend(at: Date, zone: string | undefined, window: QuietWindow | undefined): Date {
   if (!window || minutesOf(window.start) === minutesOf(window.end)) return at;
@@ -220,7 +227,11 @@ export function nextAllowedSend(at: Date, zone: string | undefined, window: Quie
     // Candidates: each offset's next window end within a day; the first quiet nowhere wins.
     const candidates = UNKNOWN_ZONE_OFFSETS_MIN.map((o) => nextAtOffset(t, o, endMinute)).sort((a, b) => a - b);
     const everywhere = candidates.find((c) => UNKNOWN_ZONE_OFFSETS_MIN.every((o) => !quietAtOffset(c, o, window)));
-    return new Date(everywhere ?? nextAtOffset(t, 14 * 60, endMinute));
+    if (everywhere !== undefined) return new Date(everywhere);
+    // The latest end in UTC+14 at or before `at` (one a day, so it lies within the last day).
+    const lastEnd = nextAtOffset(t - DAY_MS + 1, LAST_OFFSET_MIN, endMinute);
+    if (t - lastEnd < UNKNOWN_ZONE_SEND_SLOT_MS) return at;
+    return new Date(nextAtOffset(t, LAST_OFFSET_MIN, endMinute));
   }
   if (!quietInZone(t, zone, window)) return at;
   // The window's end on the local day of `at` and the next two: the first one after `at` that
