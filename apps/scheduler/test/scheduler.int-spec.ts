@@ -24,6 +24,7 @@ import {
 } from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { SchedulerConfig } from '../src/config';
+import { SUPERSEDED } from '../src/touches/domain/touch-plan';
 
 const SCALE = 0.00005; // 1 h → 180 ms, 24 h → 4.32 s, 48 h → 8.64 s
 
@@ -229,6 +230,47 @@ describe('scheduler service (Kafka + Postgres)', () => {
     expect(held).toEqual([{ holdout: true }]);
     expect(await statusesOf('held-out')).toEqual([]);
     expect(deliveriesOf('held-out')).toEqual([]);
+  });
+
+  it('keeps one live sequence per cart: a newer abandonment supersedes the earlier one, a replayed older one loses', async () => {
+    const scheduledOf = async (cartId: string) => {
+      const rows: Array<{ abandonment_id: string }> = await app
+        .get(DataSource)
+        .query(`SELECT abandonment_id FROM touches WHERE store_id = $1 AND cart_id = $2 AND status = 'scheduled'`, [
+          storeId,
+          cartId,
+        ]);
+      return rows.map((r) => r.abandonment_id);
+    };
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    // Abandoned as a cart (two touches far ahead), then back, on to checkout, abandoned again.
+    const first = abandonment('rearm-1', { cartId: 'rearm', stage: 'cart', abandonedAt: ago(60_000) }, [1000, 2000]);
+    await publisher.publish(Contracts.abandonment, [first]);
+    await pollUntil(async () => (await scheduledOf('rearm')).length === 2, { description: 'first sequence scheduled' });
+    const second = abandonment('rearm-2', { cartId: 'rearm' }, [1000, 2000, 3000]);
+    await publisher.publish(Contracts.abandonment, [second]);
+
+    const cancelled = await pollUntil(
+      () => {
+        const c = deliveriesOf('rearm').filter((d) => d.status === 'cancelled');
+        return c.length >= 2 ? c : undefined;
+      },
+      { description: 'the first sequence cancelled' },
+    );
+    expect(cancelled.map((d) => [d.abandonmentId, d.reason])).toEqual([
+      [first.abandonmentId, SUPERSEDED],
+      [first.abandonmentId, SUPERSEDED],
+    ]);
+    expect(await scheduledOf('rearm')).toEqual([second.abandonmentId, second.abandonmentId, second.abandonmentId]);
+
+    // An older abandonment that arrives late (a replay out of order) is the one cancelled.
+    const stale = abandonment('rearm-0', { cartId: 'rearm', stage: 'cart', abandonedAt: ago(120_000) }, [1000]);
+    await publisher.publish(Contracts.abandonment, [stale]);
+    await pollUntil(
+      () => deliveriesOf('rearm').some((d) => d.abandonmentId === stale.abandonmentId && d.reason === SUPERSEDED),
+      { description: 'the stale abandonment cancelled' },
+    );
+    expect(await scheduledOf('rearm')).toEqual([second.abandonmentId, second.abandonmentId, second.abandonmentId]);
   });
 
   it('published every touch and every delivery once, redeliveries included', () => {

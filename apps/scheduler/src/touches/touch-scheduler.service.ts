@@ -15,7 +15,14 @@ import type { RecentSend } from './domain/policies/caps';
 import { decide, type PolicySettings } from './domain/policies/deferral';
 import { resolveZone, type QuietWindow } from './domain/policies/quiet-hours';
 import { candidateScopes, suppressionFor, touchesCancelledBy } from './domain/suppression-rules';
-import { abandonmentScopes, deliveryFor, planTimers } from './domain/touch-plan';
+import {
+  abandonmentScopes,
+  deliveryFor,
+  planTimers,
+  SUPERSEDED,
+  supersededTouches,
+  type TouchTimer,
+} from './domain/touch-plan';
 import { countPolicyDecision } from './policy-metrics';
 import { TouchesRepository, type DueTouch, type TouchDeferral, type TouchOutcome } from './touches.repository';
 
@@ -64,22 +71,37 @@ export class TouchSchedulerService {
     };
   }
 
-  /** Creates the timers for an abandonment; hold-outs are recorded and get none. */
+  /**
+   * Creates the timers for an abandonment (hold-outs are recorded and get none), and cancels the
+   * scheduled touches of the cart's earlier abandonment, if any: one live sequence per cart.
+   */
   async schedule(eventId: string, abandonment: Abandonment): Promise<void> {
     await this.touches.transaction(async (tx) => {
       if (!(await claimInbox(tx, 'abandonments', eventId))) return;
       if (!(await this.touches.recordAbandonment(tx, abandonment))) return;
-      if (abandonment.holdout) return;
-      const suppressions = await this.touches.findSuppressions(tx, abandonmentScopes(abandonment));
-      const timers = planTimers(abandonment, (ms) => this.scale.ms(ms), suppressions);
-      const inserted = await this.touches.insertTimers(tx, timers);
       const now = this.clock.now();
-      const deliveries: Delivery[] = inserted.flatMap((t) =>
-        t.status === 'cancelled' || t.status === 'skipped'
-          ? [deliveryFor(t, t.status, t.reason ?? 'unknown', now)]
-          : [],
-      );
+      const deliveries: Delivery[] = [];
+      if (!abandonment.holdout) {
+        const suppressions = await this.touches.findSuppressions(tx, abandonmentScopes(abandonment));
+        const timers = planTimers(abandonment, (ms) => this.scale.ms(ms), suppressions);
+        const inserted = await this.touches.insertTimers(tx, timers);
+        for (const t of inserted) {
+          if (t.status === 'cancelled' || t.status === 'skipped') {
+            deliveries.push(deliveryFor(t, t.status, t.reason ?? 'unknown', now));
+          }
+        }
+      }
+      const scheduled = await this.touches.lockScheduledOfCart(tx, abandonment.storeId, abandonment.cartId);
+      const superseded = supersededTouches([
+        ...scheduled,
+        { abandonmentId: abandonment.abandonmentId, abandonedAt: new Date(abandonment.abandonedAt) },
+      ]).filter((t): t is TouchTimer => 'touchId' in t);
+      deliveries.push(...superseded.map((t) => deliveryFor(t, 'cancelled', SUPERSEDED, now)));
       await this.publisher.publish(Contracts.delivery, deliveries);
+      await this.touches.recordOutcomes(
+        tx,
+        superseded.map((t) => ({ touchId: t.touchId, status: 'cancelled', reason: SUPERSEDED })),
+      );
     });
   }
 

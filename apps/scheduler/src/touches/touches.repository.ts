@@ -159,6 +159,16 @@ export class TouchesRepository {
     return { scope: row.scope, reason: row.reason, suppressedAt: row.suppressed_at };
   }
 
+  /** The cart's scheduled touches, of every abandonment, locked until the transaction ends. */
+  async lockScheduledOfCart(tx: EntityManager, storeId: string, cartId: string): Promise<TouchTimer[]> {
+    const rows: TouchRow[] = await tx.query(
+      `SELECT * FROM touches WHERE status = 'scheduled' AND store_id = $1 AND cart_id = $2
+        ORDER BY touch_id FOR UPDATE`,
+      [storeId, cartId],
+    );
+    return rows.map(toTimer);
+  }
+
   /** Pending touches that name this scope in any role, locked until the transaction ends. */
   async lockScheduledInScope(tx: EntityManager, scope: string): Promise<TouchTimer[]> {
     const rows: TouchRow[] = await tx.query(

@@ -1,6 +1,14 @@
 import { Delivery, TouchDue, type Abandonment } from '@reclaim/contracts';
 import { derivedId, HOUR_MS, TimeScale } from '@reclaim/core';
-import { abandonmentScopes, deliveryFor, dueAtFor, planTimers, scopesFor, skipReasonFor } from './touch-plan';
+import {
+  abandonmentScopes,
+  deliveryFor,
+  dueAtFor,
+  planTimers,
+  scopesFor,
+  skipReasonFor,
+  supersededTouches,
+} from './touch-plan';
 
 const abandonedAt = '2026-01-01T12:00:00.000Z';
 const scale = new TimeScale(0.001);
@@ -85,7 +93,9 @@ describe(planTimers.name, () => {
 
   it('carries the planned angle and incentive to the channel', () => {
     const base = abandonment();
-    const plan = base.plan.map((t, i) => (i === 2 ? { ...t, angle: 'payment_options' as const, incentive: 'percent_10' as const } : t));
+    const plan = base.plan.map((t, i) =>
+      i === 2 ? { ...t, angle: 'payment_options' as const, incentive: 'percent_10' as const } : t,
+    );
     const sut = planTimers({ ...base, plan }, scaleMs, []);
     expect(TouchDue.parse(sut[2]?.payload)).toMatchObject({ angle: 'payment_options', incentive: 'percent_10' });
     expect(TouchDue.parse(sut[0]?.payload).angle).toBeUndefined();
@@ -124,5 +134,33 @@ describe(deliveryFor.name, () => {
       status: 'cancelled',
       reason: 'order_completed',
     });
+  });
+});
+
+describe(supersededTouches.name, () => {
+  const sut = supersededTouches;
+  const at = (iso: string) => new Date(iso);
+  const t = (touchId: string, abandonmentId: string, abandonedAt: string) => ({
+    touchId,
+    abandonmentId,
+    abandonedAt: at(abandonedAt),
+  });
+
+  it("returns the earlier abandonments' touches and keeps the latest one's", () => {
+    const older = [t('a1', 'ab-a', '2026-01-15T10:00:00Z'), t('a2', 'ab-a', '2026-01-15T10:00:00Z')];
+    const newer = [t('b1', 'ab-b', '2026-01-15T11:00:00Z')];
+    expect(sut([...newer, ...older]).map((x) => x.touchId)).toEqual(['a1', 'a2']);
+  });
+
+  it('breaks a tie in abandonment time by abandonment id, the same way every time', () => {
+    const x = t('x1', 'ab-x', '2026-01-15T10:00:00Z');
+    const y = t('y1', 'ab-y', '2026-01-15T10:00:00Z');
+    expect(sut([x, y])).toEqual([x]);
+    expect(sut([y, x])).toEqual([x]);
+  });
+
+  it('supersedes nothing when one abandonment holds every touch', () => {
+    expect(sut([t('a1', 'ab-a', '2026-01-15T10:00:00Z'), t('a2', 'ab-a', '2026-01-15T10:00:00Z')])).toEqual([]);
+    expect(sut([])).toEqual([]);
   });
 });

@@ -137,3 +137,25 @@ export function deliveryFor(
     at: at.toISOString(),
   };
 }
+
+export const SUPERSEDED = 'superseded_by_newer_abandonment';
+
+/**
+ * A cart has one live sequence: the latest abandonment's (by abandonedAt, then id). Given the
+ * cart's scheduled touches, returns those of every earlier abandonment, to be cancelled. A cart
+ * re-abandoned after the shopper came back, or that moved from the cart plan to the checkout
+ * plan, so never runs two sequences; a replayed older abandonment is the one that loses.
+ */
+export function supersededTouches<T extends Pick<TouchTimer, 'abandonmentId' | 'abandonedAt'>>(
+  scheduled: ReadonlyArray<T>,
+): T[] {
+  let latest: T | undefined;
+  for (const t of scheduled) {
+    const newer =
+      !latest ||
+      t.abandonedAt.getTime() > latest.abandonedAt.getTime() ||
+      (t.abandonedAt.getTime() === latest.abandonedAt.getTime() && t.abandonmentId > latest.abandonmentId);
+    if (newer) latest = t;
+  }
+  return scheduled.filter((t) => t.abandonmentId !== latest?.abandonmentId);
+}
