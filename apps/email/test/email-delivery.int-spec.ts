@@ -1,4 +1,4 @@
-import { Contracts, SuppressionScopes, Topics } from '@reclaim/contracts';
+import { Contracts, SuppressionScopes, Topics, type TouchDue } from '@reclaim/contracts';
 import { verifyToken } from '@reclaim/core';
 import { topicFor } from '@reclaim/kafka';
 import { collectTopics, pollUntil, SmtpCapture } from '@reclaim/testing';
@@ -86,9 +86,9 @@ describe(EmailDeliveryService.name, () => {
     expect(smtp.to(touch.customer.email!)).toHaveLength(1);
   });
 
-  it('sends nothing for a cart suppressed before its touch, and reports skipped', async () => {
-    const touch = emailTouch();
-    await t.publisher.sendAtomically([
+  /** What ingestion writes for an order.completed: the cart's suppression, in a transaction. */
+  const orderCompleted = (touch: TouchDue) =>
+    t.publisher.sendAtomically([
       t.publisher.message(Contracts.suppression, {
         scope: SuppressionScopes.cart(touch.storeId, touch.cartId),
         storeId: touch.storeId,
@@ -98,6 +98,10 @@ describe(EmailDeliveryService.name, () => {
         suppressedAt: new Date().toISOString(),
       }),
     ]);
+
+  it('sends nothing for a cart suppressed before its touch, and reports skipped', async () => {
+    const touch = emailTouch();
+    await orderCompleted(touch);
     await publishTouch(t, touch);
     const [delivery] = await waitForDelivery(touch.touchId, 'skipped');
     expect(delivery!.reason).toBe('suppressed:order_completed');
@@ -142,16 +146,7 @@ describe(EmailDeliveryService.name, () => {
     const touch = emailTouch({ template: 'incentive', sequence: 3, incentive: 'percent_10' });
     const incentives = await collectTopics(t.kafka, [topicFor(t.settings, Topics.incentives.name)]);
     try {
-      await t.publisher.sendAtomically([
-        t.publisher.message(Contracts.suppression, {
-          scope: SuppressionScopes.cart(touch.storeId, touch.cartId),
-          storeId: touch.storeId,
-          cartId: touch.cartId,
-          reason: 'order_completed',
-          sourceEventId: `order-${touch.cartId}`,
-          suppressedAt: new Date().toISOString(),
-        }),
-      ]);
+      await orderCompleted(touch);
       await publishTouch(t, touch);
       const [delivery] = await waitForDelivery(touch.touchId, 'skipped');
       expect(delivery!.reason).toBe('suppressed:order_completed');

@@ -7,7 +7,8 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function freePort(): Promise<number> {
+/** Free TCP port on loopback. */
+export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolvePort, reject) => {
     const server = createServer();

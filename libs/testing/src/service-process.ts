@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from './infrastructure';
+import { freePort, REPO_ROOT } from './infrastructure';
 import { pollUntil } from './test-context';
 
 export interface RunningService {
@@ -69,20 +69,6 @@ export async function startServiceProcess(
         child.kill(signal);
       }),
   };
-}
-
-/** Free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** A free loopback port for each service name. */
