@@ -15,14 +15,7 @@ import type { RecentSend } from './domain/policies/caps';
 import { decide, type PolicySettings } from './domain/policies/deferral';
 import { resolveZone, type QuietWindow } from './domain/policies/quiet-hours';
 import { candidateScopes, suppressionFor, touchesCancelledBy } from './domain/suppression-rules';
-import {
-  abandonmentScopes,
-  deliveryFor,
-  planTimers,
-  SUPERSEDED,
-  supersededTouches,
-  type TouchTimer,
-} from './domain/touch-plan';
+import { abandonmentScopes, deliveryFor, planTimers, SUPERSEDED, supersededTouches } from './domain/touch-plan';
 import { countPolicyDecision } from './policy-metrics';
 import { TouchesRepository, type DueTouch, type TouchDeferral, type TouchOutcome } from './touches.repository';
 
@@ -92,10 +85,10 @@ export class TouchSchedulerService {
         }
       }
       const scheduled = await this.touches.lockScheduledOfCart(tx, abandonment.storeId, abandonment.cartId);
-      const superseded = supersededTouches([
-        ...scheduled,
-        { abandonmentId: abandonment.abandonmentId, abandonedAt: new Date(abandonment.abandonedAt) },
-      ]).filter((t): t is TouchTimer => 'touchId' in t);
+      const superseded = supersededTouches(scheduled, {
+        abandonmentId: abandonment.abandonmentId,
+        abandonedAt: new Date(abandonment.abandonedAt),
+      });
       deliveries.push(...superseded.map((t) => deliveryFor(t, 'cancelled', SUPERSEDED, now)));
       await this.publisher.publish(Contracts.delivery, deliveries);
       await this.touches.recordOutcomes(

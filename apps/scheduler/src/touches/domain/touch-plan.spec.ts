@@ -159,6 +159,12 @@ describe(supersededTouches.name, () => {
     expect(sut([y, x])).toEqual([x]);
   });
 
+  it('counts the abandonment arriving now, which may hold no touch yet (a hold-out)', () => {
+    const older = [t('a1', 'ab-a', '2026-01-15T10:00:00Z')];
+    expect(sut(older, { abandonmentId: 'ab-b', abandonedAt: at('2026-01-15T11:00:00Z') })).toEqual(older);
+    expect(sut(older, { abandonmentId: 'ab-0', abandonedAt: at('2026-01-15T09:00:00Z') })).toEqual([]);
+  });
+
   it('supersedes nothing when one abandonment holds every touch', () => {
     expect(sut([t('a1', 'ab-a', '2026-01-15T10:00:00Z'), t('a2', 'ab-a', '2026-01-15T10:00:00Z')])).toEqual([]);
     expect(sut([])).toEqual([]);

@@ -140,17 +140,21 @@ export function deliveryFor(
 
 export const SUPERSEDED = 'superseded_by_newer_abandonment';
 
+type AbandonmentRef = Pick<TouchTimer, 'abandonmentId' | 'abandonedAt'>;
+
 /**
- * A cart has one live sequence: the latest abandonment's (by abandonedAt, then id). Given the
- * cart's scheduled touches, returns those of every earlier abandonment, to be cancelled. A cart
- * re-abandoned after the shopper came back, or that moved from the cart plan to the checkout
- * plan, so never runs two sequences; a replayed older abandonment is the one that loses.
+ * A cart has one live sequence: the latest abandonment's (by abandonedAt, then id), counting the
+ * one `arriving` now. Given the cart's scheduled touches, returns those of every earlier
+ * abandonment, to be cancelled. A cart re-abandoned after the shopper came back, or that moved
+ * from the cart plan to the checkout plan, so never runs two sequences; a replayed older
+ * abandonment is the one that loses.
  */
-export function supersededTouches<T extends Pick<TouchTimer, 'abandonmentId' | 'abandonedAt'>>(
+export function supersededTouches<T extends AbandonmentRef>(
   scheduled: ReadonlyArray<T>,
+  arriving?: AbandonmentRef,
 ): T[] {
-  let latest: T | undefined;
-  for (const t of scheduled) {
+  let latest: AbandonmentRef | undefined;
+  for (const t of arriving ? [...scheduled, arriving] : scheduled) {
     const newer =
       !latest ||
       t.abandonedAt.getTime() > latest.abandonedAt.getTime() ||
