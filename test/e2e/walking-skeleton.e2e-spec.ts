@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, deadLetterTopicSpec } from '@reclaim/contracts';
+import { Contracts, Topics, deadLetterTopicSpec } from '@reclaim/contracts';
 import { provisionTopics } from '@reclaim/kafka';
 import {
   SmtpCapture,
@@ -134,7 +134,9 @@ describe('walking skeleton: shopper event → abandonment → timed email → su
 
   const abandonmentOf = (cartId: string) =>
     observed.records
-      .filter((r) => r.topic.endsWith(Topics.abandonments.name))
+      .filter(
+        (r) => r.topic.endsWith(Topics.abandonments.name) && r.headers['ce_type'] === Contracts.abandonment.ceType,
+      )
       .map((r) => r.value as { cartId: string; stage: string; holdout: boolean; plan: Array<{ touchId: string }> })
       .find((a) => a.cartId === cartId);
 
@@ -170,10 +172,7 @@ describe('walking skeleton: shopper event → abandonment → timed email → su
     expect(click.status).toBe(302);
 
     await pollUntil(() => deliveriesFor(ada.cartId).some((d) => d.status === 'sent'), { description: 'sent delivery' });
-    const abandonment = observed.records.find(
-      (r) => (r.value as { cartId?: string }).cartId === ada.cartId && r.topic.endsWith(Topics.abandonments.name),
-    );
-    expect(abandonment?.value).toMatchObject({ stage: 'checkout', holdout: false });
+    expect(abandonmentOf(ada.cartId)).toMatchObject({ stage: 'checkout', holdout: false });
   });
 
   it('sends nothing to a cart whose order completes after abandonment, before its first touch', async () => {

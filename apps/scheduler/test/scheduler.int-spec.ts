@@ -24,7 +24,7 @@ import {
 } from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { SchedulerConfig } from '../src/config';
-import { SUPERSEDED } from '../src/touches/domain/touch-plan';
+import { ALREADY_SENT, PAUSED, SUPERSEDED, SUPERSEDED_BY_CART } from '../src/touches/domain/touch-plan';
 
 const SCALE = 0.00005; // 1 h → 180 ms, 24 h → 4.32 s, 48 h → 8.64 s
 
@@ -67,6 +67,7 @@ describe('scheduler service (Kafka + Postgres)', () => {
 
   function abandonment(cartId: string, partial: Partial<Abandonment> = {}, offsetsH = [1, 24, 48]): Abandonment {
     const abandonmentId = `ab-${cartId}`;
+    const abandonedAt = partial.abandonedAt ?? new Date().toISOString();
     return {
       abandonmentId,
       storeId,
@@ -77,8 +78,8 @@ describe('scheduler service (Kafka + Postgres)', () => {
       customer: { id: `cust-${cartId}`, email: `${cartId}@example.com` },
       consent: { email: true, sms: false, push: false },
       cart: { currency: 'EUR', items: [{ sku: 'MUG', title: 'Mug', quantity: 1, unitPrice: 1500 }], value: 1500 },
-      lastActivityAt: new Date(Date.now() - 1000).toISOString(),
-      abandonedAt: new Date().toISOString(),
+      lastActivityAt: new Date(Date.parse(abandonedAt) - 1000).toISOString(),
+      abandonedAt,
       plan: offsetsH.map((h, i) => ({
         touchId: derivedId(abandonmentId, 'email', String(i + 1)),
         sequence: i + 1,
@@ -120,6 +121,13 @@ describe('scheduler service (Kafka + Postgres)', () => {
       .query('SELECT status FROM touches WHERE store_id = $1 AND cart_id = $2 ORDER BY sequence', [storeId, cartId]);
     return rows.map((r) => r.status);
   };
+
+  const scheduledOf = async (cartId: string): Promise<Array<{ abandonment_id: string; sequence: number }>> =>
+    app.get(DataSource).query(
+      `SELECT abandonment_id, sequence FROM touches WHERE store_id = $1 AND cart_id = $2 AND status = 'scheduled'
+          ORDER BY abandonment_id, sequence`,
+      [storeId, cartId],
+    );
 
   it('sends the three planned email touches at their scaled offsets, in order, once', async () => {
     const a = abandonment('happy');
@@ -233,15 +241,6 @@ describe('scheduler service (Kafka + Postgres)', () => {
   });
 
   it('keeps one live sequence per cart: a newer abandonment supersedes the earlier one, a replayed older one loses', async () => {
-    const scheduledOf = async (cartId: string) => {
-      const rows: Array<{ abandonment_id: string }> = await app
-        .get(DataSource)
-        .query(`SELECT abandonment_id FROM touches WHERE store_id = $1 AND cart_id = $2 AND status = 'scheduled'`, [
-          storeId,
-          cartId,
-        ]);
-      return rows.map((r) => r.abandonment_id);
-    };
     const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
     // Abandoned as a cart (two touches far ahead), then back, on to checkout, abandoned again.
     const first = abandonment('rearm-1', { cartId: 'rearm', stage: 'cart', abandonedAt: ago(60_000) }, [1000, 2000]);
@@ -261,7 +260,11 @@ describe('scheduler service (Kafka + Postgres)', () => {
       [first.abandonmentId, SUPERSEDED],
       [first.abandonmentId, SUPERSEDED],
     ]);
-    expect(await scheduledOf('rearm')).toEqual([second.abandonmentId, second.abandonmentId, second.abandonmentId]);
+    expect((await scheduledOf('rearm')).map((t) => t.abandonment_id)).toEqual([
+      second.abandonmentId,
+      second.abandonmentId,
+      second.abandonmentId,
+    ]);
 
     // An older abandonment that arrives late (a replay out of order) is the one cancelled.
     const stale = abandonment('rearm-0', { cartId: 'rearm', stage: 'cart', abandonedAt: ago(120_000) }, [1000]);
@@ -270,7 +273,96 @@ describe('scheduler service (Kafka + Postgres)', () => {
       () => deliveriesOf('rearm').some((d) => d.abandonmentId === stale.abandonmentId && d.reason === SUPERSEDED),
       { description: 'the stale abandonment cancelled' },
     );
-    expect(await scheduledOf('rearm')).toEqual([second.abandonmentId, second.abandonmentId, second.abandonmentId]);
+    expect((await scheduledOf('rearm')).map((t) => t.abandonment_id)).toEqual([
+      second.abandonmentId,
+      second.abandonmentId,
+      second.abandonmentId,
+    ]);
+  });
+
+  it('pauses the live sequence when the shopper comes back, and the next abandonment continues where it stopped', async () => {
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    // Email 1 is due at once; emails 2 and 3 are far ahead.
+    const first = abandonment('pause-1', { cartId: 'pause', abandonedAt: ago(30_000) }, [0, 1000, 2000]);
+    await publisher.publish(Contracts.abandonment, [first]);
+    await pollUntil(() => touchesOf('pause').length === 1, { description: 'email 1 of the first sequence' });
+
+    // The shopper is back on the cart: segmentation publishes the pause (twice here: a redelivery).
+    const paused = {
+      abandonmentId: first.abandonmentId,
+      storeId,
+      cartId: 'pause',
+      sourceEventId: 'evt-back',
+      resumedAt: ago(10_000),
+    };
+    await publisher.publish(Contracts.abandonmentPaused, [paused]);
+    await publisher.publish(Contracts.abandonmentPaused, [paused]);
+    const pausedDeliveries = await pollUntil(
+      () => {
+        const c = deliveriesOf('pause').filter((d) => d.reason === PAUSED);
+        return c.length >= 2 ? c : undefined;
+      },
+      { description: 'emails 2 and 3 paused' },
+    );
+    expect(pausedDeliveries.map((d) => [d.sequence, d.status])).toEqual([
+      [2, 'cancelled'],
+      [3, 'cancelled'],
+    ]);
+    expect(await scheduledOf('pause')).toEqual([]);
+
+    // Idle again: the new sequence skips the email already sent and schedules the rest.
+    const second = abandonment('pause-2', { cartId: 'pause' }, [0, 1000, 2000]);
+    await publisher.publish(Contracts.abandonment, [second]);
+    const [skipped] = await pollUntil(
+      () => {
+        const s = deliveriesOf('pause').filter((d) => d.abandonmentId === second.abandonmentId);
+        return s.length > 0 ? s : undefined;
+      },
+      { description: 'the new sequence planned' },
+    );
+    expect(skipped).toMatchObject({ sequence: 1, status: 'skipped', reason: ALREADY_SENT });
+    expect(await scheduledOf('pause')).toEqual([
+      { abandonment_id: second.abandonmentId, sequence: 2 },
+      { abandonment_id: second.abandonmentId, sequence: 3 },
+    ]);
+    // Email 1 went out once, for the first sequence only; the redelivered pause changed nothing more.
+    expect(touchesOf('pause').map((t) => [t.touch.abandonmentId, t.touch.sequence])).toEqual([
+      [first.abandonmentId, 1],
+    ]);
+    expect(deliveriesOf('pause').filter((d) => d.reason === PAUSED)).toHaveLength(2);
+  });
+
+  it('runs one sequence per shopper: the cart touched most recently wins, a late older cart loses', async () => {
+    const customer = { id: 'cust-many-carts', email: 'many@example.com' };
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const older = abandonment('shop-older', { customer, abandonedAt: ago(20_000) }, [1000, 2000]);
+    await publisher.publish(Contracts.abandonment, [older]);
+    await pollUntil(async () => (await scheduledOf('shop-older')).length === 2, {
+      description: 'first cart scheduled',
+    });
+
+    const newer = abandonment('shop-newer', { customer, abandonedAt: ago(10_000) }, [1000, 2000]);
+    await publisher.publish(Contracts.abandonment, [newer]);
+    const superseded = await pollUntil(
+      () => {
+        const c = deliveriesOf('shop-older').filter((d) => d.reason === SUPERSEDED_BY_CART);
+        return c.length >= 2 ? c : undefined;
+      },
+      { description: "the older cart's sequence cancelled" },
+    );
+    expect(superseded.map((d) => d.status)).toEqual(['cancelled', 'cancelled']);
+    expect((await scheduledOf('shop-newer')).map((t) => t.sequence)).toEqual([1, 2]);
+
+    // A cart the shopper left before both, whose abandonment arrives last, is born cancelled.
+    const late = abandonment('shop-late', { customer, abandonedAt: ago(30_000) }, [1000, 2000]);
+    await publisher.publish(Contracts.abandonment, [late]);
+    await pollUntil(() => deliveriesOf('shop-late').filter((d) => d.reason === SUPERSEDED_BY_CART).length === 2, {
+      description: 'the late older cart cancelled',
+    });
+    expect(await scheduledOf('shop-late')).toEqual([]);
+    expect((await scheduledOf('shop-newer')).map((t) => t.sequence)).toEqual([1, 2]);
+    // The live sequence itself was never cancelled.
+    expect(deliveriesOf('shop-newer')).toEqual([]);
   });
 
   it('published every touch and every delivery once, redeliveries included', () => {

@@ -1,6 +1,13 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { Abandonment, Topics, type StorefrontEvent, type StorefrontEventRecord, Contracts } from '@reclaim/contracts';
+import {
+  Abandonment,
+  AbandonmentPaused,
+  Topics,
+  type StorefrontEvent,
+  type StorefrontEventRecord,
+  Contracts,
+} from '@reclaim/contracts';
 import { loadConfig } from '@reclaim/core';
 import { EventPublisher, provisionTopics } from '@reclaim/kafka';
 import { runService } from '@reclaim/platform';
@@ -77,7 +84,10 @@ describe('segmentation service (Kafka + Postgres)', () => {
   const send = (...records: StorefrontEventRecord[]) => publisher.publish(Contracts.storefrontEvent, records);
 
   const abandonmentsOf = (cartId: string): Abandonment[] =>
-    observer.records.map((r) => Abandonment.parse(r.value)).filter((a) => a.storeId === storeId && a.cartId === cartId);
+    observer.records
+      .filter((r) => r.headers['ce_type'] === Contracts.abandonment.ceType)
+      .map((r) => Abandonment.parse(r.value))
+      .filter((a) => a.storeId === storeId && a.cartId === cartId);
 
   /** A fresh checkout cart left idle: once its abandonment is out, every older idle window has been swept. */
   async function sweepPastEverythingSoFar(): Promise<void> {
@@ -173,14 +183,22 @@ describe('segmentation service (Kafka + Postgres)', () => {
     expect((await repository.findCart(storeId, cartId))?.eventsApplied).toBe(3);
   });
 
-  it('re-arms detection when the shopper comes back without ordering', async () => {
+  const pausesOf = (cartId: string): AbandonmentPaused[] =>
+    observer.records
+      .filter((r) => r.headers['ce_type'] === Contracts.abandonmentPaused.ceType)
+      .map((r) => AbandonmentPaused.parse(r.value))
+      .filter((p) => p.storeId === storeId && p.cartId === cartId);
+
+  it('pauses the live sequence and re-arms detection when the shopper comes back without ordering', async () => {
     const cartId = 'came-back';
     await send(
       storefront(cartId, 'cart.created', { cart: { currency: 'EUR', items } }),
       storefront(cartId, 'checkout.started'),
     );
     await pollUntil(() => abandonmentsOf(cartId).length === 1, { timeoutMs: 20_000, description: 'first abandonment' });
-    await send(storefront(cartId, 'cart.viewed'));
+    const back = storefront(cartId, 'cart.viewed');
+    await send(back);
+    await send(back); // a redelivery pauses nothing more
     await pollUntil(() => abandonmentsOf(cartId).length === 2, {
       timeoutMs: 20_000,
       description: 'second abandonment',
@@ -188,6 +206,38 @@ describe('segmentation service (Kafka + Postgres)', () => {
     const [first, second] = abandonmentsOf(cartId);
     expect(second!.abandonmentId).not.toBe(first!.abandonmentId);
     expect(Date.parse(second!.lastActivityAt)).toBeGreaterThan(Date.parse(first!.lastActivityAt));
+    // The pause names the first abandonment, and comes before the second on the cart's partition.
+    expect(pausesOf(cartId)).toEqual([
+      {
+        abandonmentId: first!.abandonmentId,
+        storeId,
+        cartId,
+        sourceEventId: back.event.id,
+        resumedAt: back.event.occurredAt,
+      },
+    ]);
+    const onCart = observer.records.filter((r) => r.key === `${storeId}:${cartId}`).map((r) => r.headers['ce_type']);
+    expect(onCart).toEqual([
+      Contracts.abandonment.ceType,
+      Contracts.abandonmentPaused.ceType,
+      Contracts.abandonment.ceType,
+    ]);
+  });
+
+  it('pauses nothing when the shopper comes back to buy', async () => {
+    const cartId = 'came-back-to-buy';
+    await send(
+      storefront(cartId, 'cart.created', { cart: { currency: 'EUR', items } }),
+      storefront(cartId, 'checkout.started'),
+    );
+    await pollUntil(() => abandonmentsOf(cartId).length === 1, { timeoutMs: 20_000, description: 'abandonment' });
+    await send(storefront(cartId, 'order.completed', { order: { id: 'o-1', total: 3200, currency: 'EUR' } }));
+    await pollUntil(async () => (await app.get(CartStateRepository).findCart(storeId, cartId))?.status === 'ordered', {
+      description: 'the order applied',
+    });
+    await sweepPastEverythingSoFar();
+    expect(pausesOf(cartId)).toEqual([]);
+    expect(abandonmentsOf(cartId)).toHaveLength(1);
   });
 
   it('abandons each cart once while several sweeps run at the same time', async () => {

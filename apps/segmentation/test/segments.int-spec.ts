@@ -78,7 +78,10 @@ describe('segments, angles and incentives (Kafka + Postgres)', () => {
   const send = (...records: StorefrontEventRecord[]) => publisher.publish(Contracts.storefrontEvent, records);
 
   const abandonmentsOf = (cartId: string): Abandonment[] =>
-    observer.records.map((r) => Abandonment.parse(r.value)).filter((a) => a.storeId === storeId && a.cartId === cartId);
+    observer.records
+      .filter((r) => r.headers['ce_type'] === Contracts.abandonment.ceType)
+      .map((r) => Abandonment.parse(r.value))
+      .filter((a) => a.storeId === storeId && a.cartId === cartId);
 
   async function abandonmentOf(cartId: string): Promise<Abandonment> {
     const [first] = await pollUntil(() => (abandonmentsOf(cartId).length > 0 ? abandonmentsOf(cartId) : undefined), {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { cartKey, productKey } from './keys';
-import { Abandonment, Delivery, Recovery, Suppression, TouchDue } from './payloads';
+import { Abandonment, AbandonmentPaused, Delivery, Recovery, Suppression, TouchDue } from './payloads';
 import { IncentiveIssued } from './incentives';
 import { StorefrontEventRecord } from './storefront-event';
 import { Topics, type TopicSpec } from './topics';
@@ -58,6 +58,14 @@ export const Contracts = {
     schema: Abandonment,
     key: (a) => cartKey(a.storeId, a.cartId),
     id: (a) => a.abandonmentId,
+  }),
+  /** Shares the abandonments topic (and key) so a pause is always read after its abandonment. */
+  abandonmentPaused: defineContract({
+    topic: Topics.abandonments,
+    ceType: 'reclaim.abandonment.paused',
+    schema: AbandonmentPaused,
+    key: (p) => cartKey(p.storeId, p.cartId),
+    id: (p) => `${p.abandonmentId}:paused`,
   }),
   touchEmail: touchContract(Topics.touchesEmail),
   touchSms: touchContract(Topics.touchesSms),

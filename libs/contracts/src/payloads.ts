@@ -78,6 +78,22 @@ export const Abandonment = z.object({
 });
 export type Abandonment = z.infer<typeof Abandonment>;
 
+/**
+ * reclaim.abandonments.v1 (ce_type reclaim.abandonment.paused) — the shopper came back to an
+ * abandoned cart without ordering. The live sequence of `abandonmentId` pauses (its remaining
+ * touches are cancelled) and detection re-arms: if the cart goes idle again, a new abandonment
+ * continues the sequence. Same topic and key as the abandonment, so it is always read after it.
+ */
+export const AbandonmentPaused = z.object({
+  abandonmentId: z.string().min(1),
+  storeId: z.string().min(1),
+  cartId: z.string().min(1),
+  /** The storefront event that showed the shopper back (its occurredAt is `resumedAt`). */
+  sourceEventId: z.string().min(1),
+  resumedAt: Timestamp,
+});
+export type AbandonmentPaused = z.infer<typeof AbandonmentPaused>;
+
 /** reclaim.touches.<channel>.v1 — a touch that is due now. */
 export const TouchDue = z.object({
   touchId: z.string().min(1),
@@ -95,6 +111,8 @@ export const TouchDue = z.object({
   cart: CartSnapshot,
   /** When the cart was abandoned (from the abandonment): customer-scope suppressions apply from then on. */
   abandonedAt: Timestamp.optional(),
+  /** The cart's last shopper activity before the abandonment (from the abandonment). */
+  lastActivityAt: Timestamp.optional(),
   dueAt: Timestamp,
 });
 export type TouchDue = z.infer<typeof TouchDue>;

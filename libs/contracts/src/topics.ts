@@ -38,7 +38,8 @@ export const Topics = {
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY,
     key: 'cart key',
-    description: 'One record per detected abandonment: segment, hold-out flag, plan, cart snapshot.',
+    description:
+      'One record per detected abandonment: segment, hold-out flag, plan, cart snapshot; and a pause record (ce_type reclaim.abandonment.paused) when the shopper comes back without ordering.',
   },
   touchesEmail: {
     name: 'reclaim.touches.email.v1',

@@ -63,6 +63,14 @@ export function parseRecord<S extends z.ZodType>(
   return { payload: result.data, cloudEvent, record };
 }
 
+/**
+ * The record's ce_type, for topics that carry more than one contract (the consumer picks the
+ * contract by it). Undefined without valid CloudEvents headers: parseRecord then says why.
+ */
+export function recordType(record: IncomingRecord): string | undefined {
+  return fromCloudEventHeaders(record.headers)?.type;
+}
+
 export interface OutgoingMessage {
   topic: string;
   key: string;

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Contracts, Topics } from '@reclaim/contracts';
-import { parseRecord, type IncomingRecord } from '@reclaim/kafka';
+import { parseRecord, recordType, type IncomingRecord } from '@reclaim/kafka';
 import { FunnelRepository } from './funnel.repository';
 
 /**
@@ -20,8 +20,16 @@ export class FunnelConsumer {
 
   @EventPattern(Topics.abandonments.name)
   async onAbandonment(@Payload() record: IncomingRecord): Promise<void> {
+    if (recordType(record) === Contracts.abandonmentPaused.ceType) {
+      const paused = parseRecord(Contracts.abandonmentPaused, record);
+      return this.funnel.count(paused.cloudEvent.id, paused.payload.storeId, 'abandonment:paused');
+    }
     const { payload, cloudEvent } = parseRecord(Contracts.abandonment, record);
-    await this.funnel.count(cloudEvent.id, payload.storeId, payload.holdout ? 'abandonment:holdout' : 'abandonment:treated');
+    await this.funnel.count(
+      cloudEvent.id,
+      payload.storeId,
+      payload.holdout ? 'abandonment:holdout' : 'abandonment:treated',
+    );
   }
 
   @EventPattern(Topics.deliveries.name)

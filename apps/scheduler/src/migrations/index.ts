@@ -1,4 +1,5 @@
 import { Init1764200000000 } from './1764200000000-init';
 import { SchedulerPolicies1764500000000 } from './1764500000000-scheduler-policies';
+import { LiveSequences1764600000000 } from './1764600000000-live-sequences';
 
-export const migrations = [Init1764200000000, SchedulerPolicies1764500000000];
+export const migrations = [Init1764200000000, SchedulerPolicies1764500000000, LiveSequences1764600000000];

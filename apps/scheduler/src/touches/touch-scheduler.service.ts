@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Contracts,
+  SuppressionScopes,
   touchContractFor,
   type Abandonment,
+  type AbandonmentPaused,
   type Channel,
   type Delivery,
   type Suppression,
@@ -15,7 +17,18 @@ import type { RecentSend } from './domain/policies/caps';
 import { decide, type PolicySettings } from './domain/policies/deferral';
 import { resolveZone, type QuietWindow } from './domain/policies/quiet-hours';
 import { candidateScopes, suppressionFor, touchesCancelledBy } from './domain/suppression-rules';
-import { abandonmentScopes, deliveryFor, planTimers, SUPERSEDED, supersededTouches } from './domain/touch-plan';
+import { shopperKey } from './domain/policies/shopper-key';
+import {
+  abandonmentScopes,
+  deliveryFor,
+  PAUSED,
+  planTimers,
+  SUPERSEDED,
+  SUPERSEDED_BY_CART,
+  supersededTouches,
+  type SequenceRef,
+  type TouchTimer,
+} from './domain/touch-plan';
 import { countPolicyDecision } from './policy-metrics';
 import { TouchesRepository, type DueTouch, type TouchDeferral, type TouchOutcome } from './touches.repository';
 
@@ -65,8 +78,11 @@ export class TouchSchedulerService {
   }
 
   /**
-   * Creates the timers for an abandonment (hold-outs are recorded and get none), and cancels the
-   * scheduled touches of the cart's earlier abandonment, if any: one live sequence per cart.
+   * Creates the timers for an abandonment (hold-outs are recorded and get none) and keeps one
+   * live sequence: it cancels the scheduled touches of the cart's earlier abandonment, if any, and
+   * of the shopper's other carts when this cart is the more recent one — or is itself cancelled
+   * when another cart of the shopper is. A re-armed cart continues where its paused sequence
+   * stopped: steps already sent for the cart are born skipped.
    */
   async schedule(eventId: string, abandonment: Abandonment): Promise<void> {
     await this.touches.transaction(async (tx) => {
@@ -74,26 +90,69 @@ export class TouchSchedulerService {
       if (!(await this.touches.recordAbandonment(tx, abandonment))) return;
       const now = this.clock.now();
       const deliveries: Delivery[] = [];
+      const outcomes: TouchOutcome[] = [];
+      const cancel = (touches: ReadonlyArray<TouchTimer>, reason: string) => {
+        deliveries.push(...touches.map((t) => deliveryFor(t, 'cancelled', reason, now)));
+        outcomes.push(...touches.map((t) => ({ touchId: t.touchId, status: 'cancelled' as const, reason })));
+      };
+      let inserted: TouchTimer[] = [];
       if (!abandonment.holdout) {
         const suppressions = await this.touches.findSuppressions(tx, abandonmentScopes(abandonment));
-        const timers = planTimers(abandonment, (ms) => this.scale.ms(ms), suppressions);
-        const inserted = await this.touches.insertTimers(tx, timers);
+        const sentSteps = await this.touches.dispatchedSteps(tx, abandonment.storeId, abandonment.cartId);
+        const timers = planTimers(abandonment, (ms) => this.scale.ms(ms), suppressions, sentSteps);
+        inserted = await this.touches.insertTimers(tx, timers);
         for (const t of inserted) {
           if (t.status === 'cancelled' || t.status === 'skipped') {
             deliveries.push(deliveryFor(t, t.status, t.reason ?? 'unknown', now));
           }
         }
       }
-      const scheduled = await this.touches.lockScheduledOfCart(tx, abandonment.storeId, abandonment.cartId);
-      const superseded = supersededTouches(scheduled, {
+      const arriving: SequenceRef = {
         abandonmentId: abandonment.abandonmentId,
         abandonedAt: new Date(abandonment.abandonedAt),
-      });
-      deliveries.push(...superseded.map((t) => deliveryFor(t, 'cancelled', SUPERSEDED, now)));
+        lastActivityAt: new Date(abandonment.lastActivityAt),
+      };
+      const scheduled = await this.touches.lockScheduledOfCart(tx, abandonment.storeId, abandonment.cartId);
+      cancel(supersededTouches(scheduled, arriving), SUPERSEDED);
+
+      const shopper = shopperKey(abandonment.storeId, abandonment.cartId, abandonment.customer);
+      const anonymous = shopper === SuppressionScopes.cart(abandonment.storeId, abandonment.cartId);
+      if (!abandonment.holdout && !anonymous) {
+        // Serialises this decision with other abandonments of the shopper (taken after the row locks above).
+        await this.touches.lockShoppers(tx, [shopper]);
+        const elsewhere = await this.touches.lockScheduledOfShopperElsewhere(
+          tx,
+          shopper,
+          abandonment.storeId,
+          abandonment.cartId,
+        );
+        const own = inserted.filter((t) => t.status === 'scheduled');
+        const losers = supersededTouches([...elsewhere, ...own], arriving);
+        cancel(losers, SUPERSEDED_BY_CART);
+      }
       await this.publisher.publish(Contracts.delivery, deliveries);
+      await this.touches.recordOutcomes(tx, outcomes);
+    });
+  }
+
+  /**
+   * The shopper came back to an abandoned cart without ordering: the abandonment's scheduled
+   * touches are cancelled (`paused_shopper_returned`). Detection re-arms in segmentation; if the
+   * cart goes idle again, the next abandonment continues the sequence where this one stopped.
+   */
+  async pause(eventId: string, paused: AbandonmentPaused): Promise<void> {
+    await this.touches.transaction(async (tx) => {
+      if (!(await claimInbox(tx, 'abandonments', eventId))) return;
+      const scheduled = await this.touches.lockScheduledOfAbandonment(tx, paused.abandonmentId);
+      if (scheduled.length === 0) return;
+      const now = this.clock.now();
+      await this.publisher.publish(
+        Contracts.delivery,
+        scheduled.map((t) => deliveryFor(t, 'cancelled', PAUSED, now)),
+      );
       await this.touches.recordOutcomes(
         tx,
-        superseded.map((t) => ({ touchId: t.touchId, status: 'cancelled', reason: SUPERSEDED })),
+        scheduled.map((t) => ({ touchId: t.touchId, status: 'cancelled', reason: PAUSED })),
       );
     });
   }

@@ -1,15 +1,20 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Contracts, Topics } from '@reclaim/contracts';
-import { parseRecord, type IncomingRecord } from '@reclaim/kafka';
+import { parseRecord, recordType, type IncomingRecord } from '@reclaim/kafka';
 import { TouchSchedulerService } from './touch-scheduler.service';
 
 @Controller()
 export class TouchesConsumer {
   constructor(private readonly scheduler: TouchSchedulerService) {}
 
+  /** The abandonments topic carries abandonments and their pauses (by ce_type). */
   @EventPattern(Topics.abandonments.name)
   async onAbandonment(@Payload() record: IncomingRecord): Promise<void> {
+    if (recordType(record) === Contracts.abandonmentPaused.ceType) {
+      const paused = parseRecord(Contracts.abandonmentPaused, record);
+      return this.scheduler.pause(paused.cloudEvent.id, paused.payload);
+    }
     const { payload, cloudEvent } = parseRecord(Contracts.abandonment, record);
     await this.scheduler.schedule(cloudEvent.id, payload);
   }

@@ -6,7 +6,7 @@ import type { RecentSend } from './domain/policies/caps';
 import type { DeferReason } from './domain/policies/deferral';
 import { shopperKey } from './domain/policies/shopper-key';
 import type { SuppressionFact } from './domain/suppression-rules';
-import type { TouchStatus, TouchTimer } from './domain/touch-plan';
+import { sentStep, type TouchStatus, type TouchTimer } from './domain/touch-plan';
 
 interface TouchRow {
   touch_id: string;
@@ -17,6 +17,7 @@ interface TouchRow {
   sequence: number;
   due_at: Date;
   abandoned_at: Date;
+  last_activity_at: Date;
   status: string;
   reason: string | null;
   cart_scope: string;
@@ -40,6 +41,7 @@ function toTimer(row: TouchRow): TouchTimer {
     sequence: row.sequence,
     dueAt: row.due_at,
     abandonedAt: row.abandoned_at,
+    lastActivityAt: row.last_activity_at,
     scopes: { cart: row.cart_scope, customer: row.customer_scope, contact: row.contact_scope },
     status: StatusColumn.parse(row.status),
     reason: row.reason,
@@ -111,8 +113,9 @@ export class TouchesRepository {
     for (const t of timers) {
       const rows: unknown[] = await tx.query(
         `INSERT INTO touches (touch_id, abandonment_id, store_id, cart_id, channel, sequence, due_at, status, reason,
-                              abandoned_at, cart_scope, customer_scope, contact_scope, payload, shopper_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15)
+                              abandoned_at, cart_scope, customer_scope, contact_scope, payload, shopper_key,
+                              last_activity_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)
          ON CONFLICT (touch_id) DO NOTHING RETURNING touch_id`,
         [
           t.touchId,
@@ -130,6 +133,7 @@ export class TouchesRepository {
           t.scopes.contact,
           JSON.stringify(t.payload),
           shopperKey(t.storeId, t.cartId, t.payload.customer),
+          t.lastActivityAt,
         ],
       );
       if (rows.length === 1) inserted.push(t);
@@ -167,6 +171,43 @@ export class TouchesRepository {
       [storeId, cartId],
     );
     return rows.map(toTimer);
+  }
+
+  /**
+   * The scheduled touches of the shopper's other carts. SKIP LOCKED: a touch the dispatcher holds
+   * right now is being settled by it (callers hold the shopper's advisory lock, which the
+   * dispatcher takes after its row locks, so waiting here could deadlock).
+   */
+  async lockScheduledOfShopperElsewhere(
+    tx: EntityManager,
+    shopper: string,
+    storeId: string,
+    cartId: string,
+  ): Promise<TouchTimer[]> {
+    const rows: TouchRow[] = await tx.query(
+      `SELECT * FROM touches WHERE status = 'scheduled' AND shopper_key = $1 AND NOT (store_id = $2 AND cart_id = $3)
+        ORDER BY touch_id FOR UPDATE SKIP LOCKED`,
+      [shopper, storeId, cartId],
+    );
+    return rows.map(toTimer);
+  }
+
+  /** The abandonment's scheduled touches, locked until the transaction ends. */
+  async lockScheduledOfAbandonment(tx: EntityManager, abandonmentId: string): Promise<TouchTimer[]> {
+    const rows: TouchRow[] = await tx.query(
+      `SELECT * FROM touches WHERE status = 'scheduled' AND abandonment_id = $1 ORDER BY touch_id FOR UPDATE`,
+      [abandonmentId],
+    );
+    return rows.map(toTimer);
+  }
+
+  /** The steps (channel and sequence, as `sentStep` spells them) already dispatched for this cart, by any sequence. */
+  async dispatchedSteps(tx: EntityManager, storeId: string, cartId: string): Promise<Set<string>> {
+    const rows: Array<{ channel: string; sequence: number }> = await tx.query(
+      `SELECT DISTINCT channel, sequence FROM touches WHERE status = 'dispatched' AND store_id = $1 AND cart_id = $2`,
+      [storeId, cartId],
+    );
+    return new Set(rows.map((r) => sentStep(ChannelColumn.parse(r.channel), r.sequence)));
   }
 
   /** Pending touches that name this scope in any role, locked until the transaction ends. */

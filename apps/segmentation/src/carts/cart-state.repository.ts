@@ -13,6 +13,7 @@ interface CartRow {
   stage: string;
   last_activity_at: Date | null;
   status: string;
+  abandonment_id: string | null;
   order_id: string | null;
   events_applied: number;
   last_event_id: string | null;
@@ -42,6 +43,7 @@ function toCartState(row: CartRow): CartState {
     stage,
     lastActivityAt: row.last_activity_at,
     status,
+    abandonmentId: row.abandonment_id,
     orderId: row.order_id,
     eventsApplied: row.events_applied,
     lastEventId: row.last_event_id,

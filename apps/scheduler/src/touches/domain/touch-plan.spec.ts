@@ -4,7 +4,9 @@ import {
   abandonmentScopes,
   deliveryFor,
   dueAtFor,
+  ALREADY_SENT,
   planTimers,
+  sentStep,
   scopesFor,
   skipReasonFor,
   supersededTouches,
@@ -116,6 +118,23 @@ describe(planTimers.name, () => {
     ]);
   });
 
+  it('continues a re-armed cart where its paused sequence stopped: steps already sent are born skipped', () => {
+    const sut = planTimers(abandonment(), scaleMs, [], new Set([sentStep('email', 1)]));
+    expect(sut.map((t) => [t.sequence, t.status, t.reason])).toEqual([
+      [1, 'skipped', ALREADY_SENT],
+      [2, 'scheduled', null],
+      [3, 'scheduled', null],
+    ]);
+    // A step of another channel with the same number is a different step.
+    expect(planTimers(abandonment(), scaleMs, [], new Set([sentStep('sms', 1)]))[0]?.status).toBe('scheduled');
+  });
+
+  it('carries the last activity before the abandonment, which ranks the shopper’s sequences', () => {
+    const [timer] = planTimers(abandonment(), scaleMs, []);
+    expect(timer?.lastActivityAt.toISOString()).toBe(abandonment().lastActivityAt);
+    expect(timer?.payload.lastActivityAt).toBe(abandonment().lastActivityAt);
+  });
+
   it('is born skipped without consent or without an address', () => {
     const noConsent = planTimers(abandonment({ consent: { email: false, sms: false, push: false } }), scaleMs, []);
     expect(noConsent.every((t) => t.status === 'skipped' && t.reason === 'no_consent')).toBe(true);
@@ -140,10 +159,11 @@ describe(deliveryFor.name, () => {
 describe(supersededTouches.name, () => {
   const sut = supersededTouches;
   const at = (iso: string) => new Date(iso);
-  const t = (touchId: string, abandonmentId: string, abandonedAt: string) => ({
+  const t = (touchId: string, abandonmentId: string, abandonedAt: string, lastActivityAt = abandonedAt) => ({
     touchId,
     abandonmentId,
     abandonedAt: at(abandonedAt),
+    lastActivityAt: at(lastActivityAt),
   });
 
   it("returns the earlier abandonments' touches and keeps the latest one's", () => {
@@ -152,7 +172,17 @@ describe(supersededTouches.name, () => {
     expect(sut([...newer, ...older]).map((x) => x.touchId)).toEqual(['a1', 'a2']);
   });
 
-  it('breaks a tie in abandonment time by abandonment id, the same way every time', () => {
+  it("ranks a shopper's carts by their last activity, not by when they were found idle", () => {
+    // A checkout left at 10:10 is abandoned (15 min) before a cart left at 10:05 (30 min)...
+    const checkout = t('c1', 'ab-checkout', '2026-01-15T10:25:00Z', '2026-01-15T10:10:00Z');
+    const cart = t('k1', 'ab-cart', '2026-01-15T10:35:00Z', '2026-01-15T10:05:00Z');
+    // ...and the shopper touched the checkout last, so its sequence is the live one.
+    expect(sut([checkout, cart])).toEqual([cart]);
+    expect(sut([cart], checkout)).toEqual([cart]);
+    expect(sut([checkout], cart)).toEqual([]);
+  });
+
+  it('breaks a tie in activity and abandonment time by abandonment id, the same way every time', () => {
     const x = t('x1', 'ab-x', '2026-01-15T10:00:00Z');
     const y = t('y1', 'ab-y', '2026-01-15T10:00:00Z');
     expect(sut([x, y])).toEqual([x]);
@@ -161,8 +191,13 @@ describe(supersededTouches.name, () => {
 
   it('counts the abandonment arriving now, which may hold no touch yet (a hold-out)', () => {
     const older = [t('a1', 'ab-a', '2026-01-15T10:00:00Z')];
-    expect(sut(older, { abandonmentId: 'ab-b', abandonedAt: at('2026-01-15T11:00:00Z') })).toEqual(older);
-    expect(sut(older, { abandonmentId: 'ab-0', abandonedAt: at('2026-01-15T09:00:00Z') })).toEqual([]);
+    const ref = (abandonmentId: string, iso: string) => ({
+      abandonmentId,
+      abandonedAt: at(iso),
+      lastActivityAt: at(iso),
+    });
+    expect(sut(older, ref('ab-b', '2026-01-15T11:00:00Z'))).toEqual(older);
+    expect(sut(older, ref('ab-0', '2026-01-15T09:00:00Z'))).toEqual([]);
   });
 
   it('supersedes nothing when one abandonment holds every touch', () => {

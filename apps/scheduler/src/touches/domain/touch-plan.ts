@@ -11,7 +11,10 @@ import { derivedId } from '@reclaim/core';
 import { suppressionFor, type SuppressionFact, type TouchScopes } from './suppression-rules';
 
 export type TouchStatus = 'scheduled' | 'dispatched' | 'cancelled' | 'skipped';
-export type SkipReason = 'no_consent' | 'no_address';
+export type SkipReason = 'no_consent' | 'no_address' | typeof ALREADY_SENT;
+
+/** A re-armed cart's new sequence continues where the paused one stopped: what went out is not sent again. */
+export const ALREADY_SENT = 'already_sent_for_cart';
 
 /** One durable timer: a planned touch, when it is due, and what became of it. */
 export interface TouchTimer {
@@ -23,6 +26,8 @@ export interface TouchTimer {
   sequence: number;
   dueAt: Date;
   abandonedAt: Date;
+  /** The cart's last shopper activity before its abandonment: which of a shopper's sequences is the live one. */
+  lastActivityAt: Date;
   scopes: TouchScopes;
   status: TouchStatus;
   reason: string | null;
@@ -67,23 +72,32 @@ export function abandonmentScopes(a: Abandonment): string[] {
   return [...new Set([SuppressionScopes.cart(a.storeId, a.cartId), ...all.filter((s): s is string => s !== null)])];
 }
 
+/** How a touch already sent for a cart is remembered across its sequences: channel and step. */
+export const sentStep = (channel: Channel, sequence: number): string => `${channel}#${sequence}`;
+
 /**
  * The timers for an abandonment. A hold-out gets none. A touch already stopped by a known
  * suppression is born cancelled (never scheduled); one that cannot reach the shopper on its
- * channel is born skipped; the rest are scheduled at abandonedAt + scaled offset.
+ * channel, or whose step (channel and sequence) an earlier, paused sequence of the same cart
+ * already sent (`sentSteps`, by `sentStep`), is born skipped; the rest are scheduled at
+ * abandonedAt + scaled offset.
  */
 export function planTimers(
   a: Abandonment,
   scaleMs: (businessMs: number) => number,
   suppressions: ReadonlyArray<SuppressionFact>,
+  sentSteps: ReadonlySet<string> = new Set(),
 ): TouchTimer[] {
   if (a.holdout) return [];
   const abandonedAt = new Date(a.abandonedAt);
+  const lastActivityAt = new Date(a.lastActivityAt);
   return a.plan.map((t) => {
     const dueAt = dueAtFor(abandonedAt, t.offsetMs, scaleMs);
     const scopes = scopesFor(a.storeId, a.cartId, t.channel, a.customer);
     const suppression = suppressionFor({ scopes, abandonedAt }, suppressions);
-    const skip = skipReasonFor(t.channel, a.consent, a.customer);
+    const skip =
+      skipReasonFor(t.channel, a.consent, a.customer) ??
+      (sentSteps.has(sentStep(t.channel, t.sequence)) ? ALREADY_SENT : undefined);
     const status: TouchStatus = suppression ? 'cancelled' : skip ? 'skipped' : 'scheduled';
     return {
       touchId: t.touchId,
@@ -94,6 +108,7 @@ export function planTimers(
       sequence: t.sequence,
       dueAt,
       abandonedAt,
+      lastActivityAt,
       scopes,
       status,
       reason: suppression?.reason ?? skip ?? null,
@@ -111,6 +126,7 @@ export function planTimers(
         customer: a.customer,
         cart: a.cart,
         abandonedAt: abandonedAt.toISOString(),
+        lastActivityAt: a.lastActivityAt,
         dueAt: dueAt.toISOString(),
       },
     };
@@ -139,27 +155,34 @@ export function deliveryFor(
 }
 
 export const SUPERSEDED = 'superseded_by_newer_abandonment';
+/** One sequence per shopper: a newer cart's abandonment stops the sequences of the shopper's other carts. */
+export const SUPERSEDED_BY_CART = 'superseded_by_newer_cart';
+/** The shopper came back to the cart without ordering: the rest of the sequence waits for the next abandonment. */
+export const PAUSED = 'paused_shopper_returned';
 
-type AbandonmentRef = Pick<TouchTimer, 'abandonmentId' | 'abandonedAt'>;
+export type SequenceRef = Pick<TouchTimer, 'abandonmentId' | 'abandonedAt' | 'lastActivityAt'>;
+
+/** True when `a` is the more recent sequence: later shopper activity, then later abandonment, then id. */
+function isMoreRecent(a: SequenceRef, b: SequenceRef): boolean {
+  const byActivity = a.lastActivityAt.getTime() - b.lastActivityAt.getTime();
+  if (byActivity !== 0) return byActivity > 0;
+  const byAbandonment = a.abandonedAt.getTime() - b.abandonedAt.getTime();
+  if (byAbandonment !== 0) return byAbandonment > 0;
+  return a.abandonmentId > b.abandonmentId;
+}
 
 /**
- * A cart has one live sequence: the latest abandonment's (by abandonedAt, then id), counting the
- * one `arriving` now. Given the cart's scheduled touches, returns those of every earlier
- * abandonment, to be cancelled. A cart re-abandoned after the shopper came back, or that moved
- * from the cart plan to the checkout plan, so never runs two sequences; a replayed older
- * abandonment is the one that loses.
+ * One live sequence: the most recent abandonment's (by the shopper's last activity, then
+ * abandonment time, then id), counting the one `arriving` now. Given scheduled touches — of one
+ * cart, or of one shopper's carts — returns those of every other abandonment, to be cancelled.
+ * A cart re-abandoned after the shopper came back, or that moved from the cart plan to the
+ * checkout plan, never runs two sequences, nor does a shopper with several carts (the most
+ * recent cart wins); a replayed older abandonment is the one that loses.
  */
-export function supersededTouches<T extends AbandonmentRef>(
-  scheduled: ReadonlyArray<T>,
-  arriving?: AbandonmentRef,
-): T[] {
-  let latest: AbandonmentRef | undefined;
+export function supersededTouches<T extends SequenceRef>(scheduled: ReadonlyArray<T>, arriving?: SequenceRef): T[] {
+  let latest: SequenceRef | undefined;
   for (const t of arriving ? [...scheduled, arriving] : scheduled) {
-    const newer =
-      !latest ||
-      t.abandonedAt.getTime() > latest.abandonedAt.getTime() ||
-      (t.abandonedAt.getTime() === latest.abandonedAt.getTime() && t.abandonmentId > latest.abandonmentId);
-    if (newer) latest = t;
+    if (!latest || isMoreRecent(t, latest)) latest = t;
   }
   return scheduled.filter((t) => t.abandonmentId !== latest?.abandonmentId);
 }

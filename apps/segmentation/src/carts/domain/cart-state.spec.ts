@@ -1,5 +1,5 @@
 import type { StorefrontEvent } from '@reclaim/contracts';
-import { applyEvent, mergeConsent, mergeCustomer, newCartState, type CartState } from './cart-state';
+import { applyEvent, mergeConsent, mergeCustomer, newCartState, pauseCausedBy, type CartState } from './cart-state';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute)).toISOString();
 const item = { sku: 'SKU-1', title: 'Mug', quantity: 2, unitPrice: 1250 };
@@ -150,5 +150,36 @@ describe('applyEvent signals', () => {
       device: null,
       pushSubscribed: false,
     });
+  });
+});
+
+describe(pauseCausedBy.name, () => {
+  const abandoned: CartState = {
+    ...replay(event({ type: 'cart.created', occurredAt: at(5) })),
+    status: 'abandoned',
+    abandonmentId: 'ab-1',
+  };
+  const pauseOn = (e: StorefrontEvent) => pauseCausedBy(abandoned, applyEvent(abandoned, e), e);
+
+  it('pauses the latest abandonment when the shopper comes back without ordering', () => {
+    const back = event({ type: 'cart.updated', occurredAt: at(40), cart: { currency: 'EUR', items: [item] } });
+    expect(pauseOn(back)).toEqual({
+      abandonmentId: 'ab-1',
+      storeId: 's1',
+      cartId: 'c1',
+      sourceEventId: back.id,
+      resumedAt: at(40),
+    });
+  });
+
+  it('pauses nothing on an order, a consent change, a stale event or an open cart', () => {
+    expect(
+      pauseOn(event({ type: 'order.completed', occurredAt: at(40), order: { id: 'o', total: 1, currency: 'EUR' } })),
+    ).toBeUndefined();
+    expect(pauseOn(event({ type: 'consent.updated', occurredAt: at(40), consent: { sms: true } }))).toBeUndefined();
+    expect(pauseOn(event({ type: 'cart.viewed', occurredAt: at(4) }))).toBeUndefined();
+    const open = replay(event({ type: 'cart.created', occurredAt: at(5) }));
+    const viewed = event({ type: 'cart.viewed', occurredAt: at(6) });
+    expect(pauseCausedBy(open, applyEvent(open, viewed), viewed)).toBeUndefined();
   });
 });

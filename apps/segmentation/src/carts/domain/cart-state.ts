@@ -1,4 +1,4 @@
-import type { Cart, Customer, StorefrontEvent, StorefrontEventType } from '@reclaim/contracts';
+import type { AbandonmentPaused, Cart, Customer, StorefrontEvent, StorefrontEventType } from '@reclaim/contracts';
 
 export type CartStatus = 'open' | 'abandoned' | 'ordered';
 export type CartStage = 'cart' | 'checkout';
@@ -29,6 +29,8 @@ export interface CartState {
   /** occurredAt of the latest shopper activity; never moves backwards. */
   lastActivityAt: Date | null;
   status: CartStatus;
+  /** The latest abandonment of this cart (kept after re-arming: a pause names it). */
+  abandonmentId: string | null;
   orderId: string | null;
   eventsApplied: number;
   lastEventId: string | null;
@@ -71,6 +73,7 @@ export function newCartState(storeId: string, cartId: string): CartState {
     stage: 'cart',
     lastActivityAt: null,
     status: 'open',
+    abandonmentId: null,
     orderId: null,
     eventsApplied: 0,
     lastEventId: null,
@@ -163,4 +166,24 @@ function applyStatus(state: CartState, next: CartState, event: StorefrontEvent):
     next.status = 'open';
   }
   return next;
+}
+
+/**
+ * The pause an applied event causes: the shopper came back to an abandoned cart without ordering,
+ * so the live sequence of its latest abandonment pauses while detection re-arms. An order, a
+ * consent change or a stale event pauses nothing (an order is stopped by its suppression).
+ */
+export function pauseCausedBy(
+  before: CartState,
+  after: CartState,
+  event: Pick<StorefrontEvent, 'id' | 'occurredAt'>,
+): AbandonmentPaused | undefined {
+  if (before.status !== 'abandoned' || after.status !== 'open' || before.abandonmentId === null) return undefined;
+  return {
+    abandonmentId: before.abandonmentId,
+    storeId: before.storeId,
+    cartId: before.cartId,
+    sourceEventId: event.id,
+    resumedAt: event.occurredAt,
+  };
 }
