@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
 import { DEV_RESUME_LINK_SECRET, EMAIL_CONFIG, type EmailConfig } from './config';
+import { ContentModule } from './content/content.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { migrations } from './migrations';
 import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
@@ -39,6 +40,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         EmailConfigModule.register(config),
+        ContentModule.register(config),
         PlatformModule.forRoot({
           service: 'email',
           config,

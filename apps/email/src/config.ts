@@ -57,6 +57,11 @@ export const EmailConfig = z.object({
   STORE_SUPPORT_EMAIL: z.union([z.literal(''), z.email()]).default(''),
   /** Support phone shown in the trust block (empty: not shown). */
   STORE_SUPPORT_PHONE: z.string().max(40).default(''),
+  /**
+   * JSON file with the stores' email wording (angle copy; `defaults` and per-store overrides),
+   * validated at start-up; empty = built-in copy. Format: apps/email/README.md.
+   */
+  EMAIL_CONTENT_FILE: z.string().default(''),
   /** Signs resume links and unsubscribe tokens. Secret: never logged. */
   RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
   /** How long an incentive code stays valid after it is issued (real time, not scaled: shoppers read the date). */

@@ -1,5 +1,7 @@
 import type { TouchDue } from '@reclaim/contracts';
-import { EmailRenderer, resolveTemplate } from './email-renderer';
+import { withCurrentFacts } from './domain/current-cart';
+import { EmailContent, parseEmailContent } from './domain/email-content';
+import { EmailRenderer, resolveTemplate, safeImageUrl } from './email-renderer';
 
 const touch = (over: Partial<TouchDue> = {}): TouchDue => ({
   touchId: 't1',
@@ -55,9 +57,11 @@ describe(EmailRenderer.name, () => {
     expect(html).toContain('Linen Shirt');
     expect(html).toContain('Qty 2 × €45.00');
     expect(html).toContain('<strong>€90.00</strong>'); // the total leaves out the out-of-stock Cap
-    expect(html).toContain('(currently out of stock)');
+    expect(html).toContain('Cap <strong style="color:#b91c1c">Sold out</strong>');
+    expect(html).toContain('Sold-out items are not included.');
     expect(text).toContain('- Linen Shirt — 2 × €45.00 = €90.00');
-    expect(text).toContain('Total: €90.00 (out-of-stock items not included)');
+    expect(text).toContain('- Cap (sold out) — 1 × €29.00\n');
+    expect(text).toContain('Total: €90.00 (sold-out items not included)');
   });
 
   it('escapes user-supplied text in HTML', () => {
@@ -140,8 +144,8 @@ describe(`${EmailRenderer.name} stock and trust`, () => {
       ctx,
     );
     expect(out.subject).toBe('Your Linen Shirt is still here');
-    expect(out.text).toContain('Chelsea Boots (currently out of stock)');
-    expect(out.text).toContain('Total: €45.00 (out-of-stock items not included)');
+    expect(out.text).toContain('Chelsea Boots (sold out)');
+    expect(out.text).toContain('Total: €45.00 (sold-out items not included)');
   });
 
   it('renders nothing when no item can be bought any more', () => {
@@ -184,5 +188,121 @@ describe(`${EmailRenderer.name} stock and trust`, () => {
     const out = render('reassurance', touch({ angle: 'payment_options', segment: 'checkout-payment-error' }), ctx);
     expect(out.text).toContain('More ways to pay');
     expect(render('reassurance', touch({ angle: 'delivery' }), ctx).text).toContain('Fast, tracked delivery');
+  });
+});
+
+describe(`${EmailRenderer.name} current facts, images and angles`, () => {
+  const sut = new EmailRenderer();
+  const render = (...args: Parameters<EmailRenderer['render']>) => {
+    const rendered = sut.render(...args);
+    if (!rendered) throw new Error('expected a rendered email');
+    return rendered;
+  };
+  const snapshot = touch({
+    cart: {
+      currency: 'EUR',
+      value: 24900,
+      items: [
+        { sku: 'B', productId: 'boots', title: 'Chelsea Boots', quantity: 1, unitPrice: 15900 },
+        { sku: 'LS-1', productId: 'shirt', title: 'Linen Shirt', quantity: 2, unitPrice: 4500 },
+      ],
+    },
+  });
+
+  it('marks a product sold out since the snapshot, names a buyable one and totals the rest', () => {
+    const cart = withCurrentFacts(snapshot.cart, new Map([['boots', { inStock: false }]]));
+    const out = render('reminder', { ...snapshot, cart }, ctx);
+    expect(out.subject).toBe('Your Linen Shirt is still here');
+    expect(out.html).toContain('Chelsea Boots <strong style="color:#b91c1c">Sold out</strong>');
+    expect(out.html).toContain('<s style="color:#a1a1aa">€159.00</s>');
+    expect(out.text).toContain('- Chelsea Boots (sold out) — 1 × €159.00\n');
+    expect(out.text).toContain('Total: €90.00 (sold-out items not included)');
+  });
+
+  it('shows a price drop with the old price struck through and totals at the new price', () => {
+    const cart = withCurrentFacts(snapshot.cart, new Map([['shirt', { unitPrice: 3900 }]]));
+    const out = render('reminder', { ...snapshot, cart }, ctx);
+    expect(out.html).toContain('Qty 2 × <s>€45.00</s> <strong style="color:#15803d">€39.00</strong> — price dropped');
+    expect(out.html).toContain('<strong>€237.00</strong>');
+    expect(out.text).toContain('- Linen Shirt — 2 × €39.00 (price dropped, was €45.00) = €78.00');
+    expect(out.text).toContain('Total: €237.00\n');
+    expect(out.html).not.toContain('Sold-out items');
+  });
+
+  it('shows item images (http(s) only, alt = title, 80 px wide, escaped) and keeps them out of the text part', () => {
+    const out = render(
+      'reminder',
+      touch({
+        cart: {
+          currency: 'EUR',
+          value: 3,
+          items: [
+            { sku: 'a', title: 'Shirt "Sky" <b>', quantity: 1, unitPrice: 1, imageUrl: 'https://cdn.example/shirt.jpg?w=160&h="x"' },
+            { sku: 'b', title: 'Mug', quantity: 1, unitPrice: 1, imageUrl: 'javascript:alert(1)' },
+            { sku: 'c', title: 'Cap', quantity: 1, unitPrice: 1 },
+          ],
+        },
+      }),
+      ctx,
+    );
+    expect(out.html).toContain(
+      '<img src="https://cdn.example/shirt.jpg?w&#x3D;160&amp;h&#x3D;&quot;x&quot;" alt="Shirt &quot;Sky&quot; &lt;b&gt;" width="80"',
+    );
+    expect(out.html.match(/<img /g)).toHaveLength(1);
+    expect(out.html).not.toContain('javascript:');
+    expect(out.text).not.toContain('cdn.example');
+    expect(out.text).toContain('- Shirt "Sky" <b> — 1 × €0.01 = €0.01');
+  });
+
+  it('has no image column when no item has an image', () => {
+    expect(render('reminder', touch(), ctx).html).not.toContain('<td width="92"');
+  });
+
+  it('carries the planned angle in every email of the sequence', () => {
+    for (const [template, incentive] of [
+      ['reminder', 'none'],
+      ['reassurance', 'none'],
+      ['incentive', 'percent_10'],
+    ] as const) {
+      const out = render(template, touch({ angle: 'delivery', incentive }), ctx);
+      expect(out.html).toContain('Fast, tracked delivery');
+      expect(out.text).toContain('Your items ship quickly and you can follow the parcel every step of the way.');
+    }
+  });
+
+  it('gives emails 1 and 3 no angle when the touch carries none (email 2 picks one from the segment)', () => {
+    const plain = touch({ segment: 'checkout-payment-error' });
+    expect(render('reminder', plain, ctx).text).not.toContain('We are here to help');
+    expect(render('incentive', { ...plain, incentive: 'free_shipping' }, ctx).text).not.toContain('We are here to help');
+    expect(render('reassurance', plain, ctx).text).toContain('We are here to help');
+  });
+
+  it("words the angle the store's way, escaped in HTML", () => {
+    const content = parseEmailContent({
+      stores: { s1: { angles: { returns: { headline: 'Returns <free>', body: 'Send it back & relax.' } } } },
+    });
+    for (const template of ['reminder', 'reassurance', 'incentive'] as const) {
+      const out = render(template, touch({ angle: 'returns', incentive: 'percent_10' }), {
+        ...ctx,
+        content: content.forStore('s1'),
+      });
+      expect(out.html).toContain('Returns &lt;free&gt;');
+      expect(out.html).toContain('Send it back &amp; relax.');
+      expect(out.html).not.toContain('<free>');
+      expect(out.text).toContain('Returns <free>');
+    }
+    const other = render('reminder', touch({ angle: 'returns' }), { ...ctx, content: content.forStore('s2') });
+    expect(other.text).toContain(EmailContent.builtIn().defaults.angles.returns.headline);
+  });
+});
+
+describe(safeImageUrl.name, () => {
+  it('keeps http(s) URLs only', () => {
+    expect(safeImageUrl('https://cdn.example/a.png')).toBe('https://cdn.example/a.png');
+    expect(safeImageUrl('http://cdn.example/a.png')).toBe('http://cdn.example/a.png');
+    expect(safeImageUrl('javascript:alert(1)')).toBeUndefined();
+    expect(safeImageUrl('data:image/png;base64,AAAA')).toBeUndefined();
+    expect(safeImageUrl('not a url')).toBeUndefined();
+    expect(safeImageUrl(undefined)).toBeUndefined();
   });
 });

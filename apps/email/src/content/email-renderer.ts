@@ -1,16 +1,10 @@
 import Handlebars from 'handlebars';
 import type { TouchDue } from '@reclaim/contracts';
+import type { CurrentCart } from './domain/current-cart';
+import { angleCopyFor, EmailContent, type StoreContent } from './domain/email-content';
 import { formatMoney } from './domain/money';
-import { stockView } from './domain/stock';
-import {
-  INCENTIVE,
-  LAYOUT_HTML,
-  LAYOUT_TEXT,
-  offerFor,
-  reassuranceAngleFor,
-  REASSURANCE,
-  REMINDER,
-} from '../templates';
+import { isBuyable, stockView } from './domain/stock';
+import { INCENTIVE, LAYOUT_HTML, LAYOUT_TEXT, offerFor, REASSURANCE, REMINDER } from '../templates';
 
 export const EmailTemplateNames = ['reminder', 'reassurance', 'incentive'] as const;
 export type EmailTemplateName = (typeof EmailTemplateNames)[number];
@@ -35,7 +29,25 @@ export interface RenderContext {
   incentive?: { code: string; expiresAt: Date };
   /** The store's trust block: returns policy and how to reach support (each optional). */
   trust?: { returns?: string; supportEmail?: string; supportPhone?: string };
+  /** The store's wording (angle copy); the built-in copy when absent. */
+  content?: StoreContent;
 }
+
+/** A touch as rendered: its cart may carry current facts over the snapshot (`withCurrentFacts`). */
+export type RenderableTouch = Omit<TouchDue, 'cart'> & { cart: CurrentCart };
+
+/** Only http(s) image URLs reach the HTML (never `javascript:`, `data:` or the like). */
+export function safeImageUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const BUILT_IN_CONTENT = EmailContent.builtIn().defaults;
 
 export interface RenderedEmail {
   subject: string;
@@ -77,7 +89,7 @@ export class EmailRenderer {
    * Undefined when nothing in the cart can be bought any more: the caller skips the touch with
    * `nothing_in_stock` instead of sending a message about items the shopper cannot have.
    */
-  render(template: EmailTemplateName, touch: TouchDue, ctx: RenderContext): RenderedEmail | undefined {
+  render(template: EmailTemplateName, touch: RenderableTouch, ctx: RenderContext): RenderedEmail | undefined {
     const stock = stockView(touch.cart);
     if (!stock) return undefined;
     const locale = touch.customer.locale ?? 'en-US';
@@ -86,15 +98,17 @@ export class EmailRenderer {
       title: i.title,
       quantity: i.quantity,
       unitPrice: formatMoney(i.unitPrice, currency, locale),
+      priceBefore: i.priceBefore === undefined ? undefined : formatMoney(i.priceBefore, currency, locale),
       lineTotal: formatMoney(i.unitPrice * i.quantity, currency, locale),
-      outOfStock: i.inStock === false,
+      soldOut: !isBuyable(i),
+      imageUrl: safeImageUrl(i.imageUrl),
     }));
     const firstTitle = stock.headline.title;
     const compiled = this.templates[template];
     const data = {
       firstTitle,
       firstName: touch.customer.firstName,
-      angle: reassuranceAngleFor(touch.segment, touch.angle),
+      angle: angleCopyFor(ctx.content ?? BUILT_IN_CONTENT, touch, { fallBackToSegment: template === 'reassurance' }),
       ...offerFor(touch.incentive),
     };
     const subject = compiled
@@ -106,6 +120,7 @@ export class EmailRenderer {
       subject,
       lang: locale.split('-')[0] ?? 'en',
       items,
+      showImages: items.some((i) => i.imageUrl !== undefined),
       total: formatMoney(stock.buyableTotal, currency, locale),
       someOutOfStock: stock.someOutOfStock,
       incentive: ctx.incentive && {

@@ -5,8 +5,10 @@ import { SmtpMailer } from './smtp-mailer';
 import { TouchDueConsumer } from './touch-due.consumer';
 import { IncentiveCodesRepository } from '../incentives/incentive-codes.repository';
 import { IncentiveService } from '../incentives/incentive.service';
+import { ProductFactsModule } from '../products/product-facts.module';
 
 @Module({
+  imports: [ProductFactsModule],
   controllers: [TouchDueConsumer],
   providers: [EmailDeliveryService, SendLedgerRepository, SmtpMailer, IncentiveService, IncentiveCodesRepository],
 })

@@ -4,7 +4,11 @@ import { derivedId, errorMessage } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { SuppressionView } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
-import { EmailRenderer, resolveTemplate, type RenderedEmail } from '../content/email-renderer';
+import { EmailRenderer, resolveTemplate, type RenderableTouch, type RenderedEmail } from '../content/email-renderer';
+import { withCurrentFacts, type CurrentCart } from '../content/domain/current-cart';
+import { EmailContent } from '../content/domain/email-content';
+import { stockView } from '../content/domain/stock';
+import { ProductFactsRepository } from '../products/product-facts.repository';
 import { resumeLink, storeCartUrl, unsubscribeToken } from '../content/domain/links';
 import { SmtpUnavailableError, SuppressionCheckStaleError } from './domain/delivery-errors';
 import { countDelivery } from './delivery-metrics';
@@ -33,6 +37,8 @@ export class EmailDeliveryService {
     @Inject(SuppressionView) private readonly suppressions: SuppressionView,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     private readonly incentives: IncentiveService,
+    private readonly products: ProductFactsRepository,
+    private readonly content: EmailContent,
   ) {
     this.fromDomain = /@([^>\s]+)>?\s*$/.exec(config.EMAIL_FROM)?.[1] ?? 'reclaim.local';
   }
@@ -57,8 +63,11 @@ export class EmailDeliveryService {
       const early = await this.checkSuppressions(touch, email);
       if (early.suppressed) return this.finish(touch, 'skipped', `suppressed:${early.reason}`);
     }
+    // Today's stock and prices over the snapshot; nothing buyable → no message (and no code issued).
+    const cart = await this.currentCart(touch);
+    if (!stockView(cart)) return this.finish(touch, 'skipped', 'nothing_in_stock');
     const incentive = await this.incentives.codeFor(touch);
-    const rendered = this.render(template, touch, email, incentive);
+    const rendered = this.render(template, { ...touch, cart }, email, incentive);
     if (!rendered) return this.finish(touch, 'skipped', 'nothing_in_stock');
 
     // The barrier that clears a send must be fresh when the message reaches SMTP (ADR 0005).
@@ -118,9 +127,15 @@ export class EmailDeliveryService {
     });
   }
 
+  /** The touch's cart with the current product facts (stock, price) laid over its snapshot. */
+  private async currentCart(touch: TouchDue): Promise<CurrentCart> {
+    const productIds = touch.cart.items.flatMap((i) => (i.productId === undefined ? [] : [i.productId]));
+    return withCurrentFacts(touch.cart, await this.products.currentFacts(touch.storeId, productIds));
+  }
+
   private render(
     template: ReturnType<typeof resolveTemplate> & string,
-    touch: TouchDue,
+    touch: RenderableTouch,
     email: string,
     incentive: IssuedCode | undefined,
   ): RenderedEmail | undefined {
@@ -143,6 +158,7 @@ export class EmailDeliveryService {
         supportEmail: this.config.STORE_SUPPORT_EMAIL,
         supportPhone: this.config.STORE_SUPPORT_PHONE,
       },
+      content: this.content.forStore(touch.storeId),
     });
   }
 

@@ -1,6 +1,7 @@
 /**
  * Shared HTML frame of every message. Handlebars `{{ }}` escapes; nothing user-supplied is ever
- * inserted with `{{{ }}}`. `{{{body}}}` is the already-rendered (escaped) template body.
+ * inserted with `{{{ }}}`. `{{{body}}}` is the already-rendered (escaped) template body. Item
+ * images appear only for http(s) URLs (the renderer drops any other scheme), with the title as alt.
  */
 export const LAYOUT_HTML = `<!doctype html>
 <html lang="{{lang}}">
@@ -19,11 +20,12 @@ export const LAYOUT_HTML = `<!doctype html>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:24px 0;border-collapse:collapse">
 {{#each items}}
 <tr>
-<td style="padding:8px 0;border-bottom:1px solid #e4e4e7">{{title}}{{#if outOfStock}} <em>(currently out of stock)</em>{{/if}}<br><span style="color:#71717a">Qty {{quantity}} × {{unitPrice}}</span></td>
-<td align="right" style="padding:8px 0;border-bottom:1px solid #e4e4e7">{{lineTotal}}</td>
+{{#if @root.showImages}}<td width="92" valign="top" style="padding:8px 12px 8px 0;border-bottom:1px solid #e4e4e7">{{#if imageUrl}}<img src="{{imageUrl}}" alt="{{title}}" width="80" style="display:block;width:80px;max-width:80px;height:auto;border:0;border-radius:4px">{{/if}}</td>{{/if}}
+<td valign="top" style="padding:8px 0;border-bottom:1px solid #e4e4e7">{{title}}{{#if soldOut}} <strong style="color:#b91c1c">Sold out</strong>{{/if}}<br><span style="color:#71717a">Qty {{quantity}} × {{#if priceBefore}}<s>{{priceBefore}}</s> <strong style="color:#15803d">{{unitPrice}}</strong> — price dropped{{else}}{{unitPrice}}{{/if}}</span></td>
+<td align="right" valign="top" style="padding:8px 0;border-bottom:1px solid #e4e4e7">{{#if soldOut}}<s style="color:#a1a1aa">{{lineTotal}}</s>{{else}}{{lineTotal}}{{/if}}</td>
 </tr>
 {{/each}}
-<tr><td style="padding:8px 0"><strong>Total</strong>{{#if someOutOfStock}}<br><span style="color:#71717a;font-size:12px">Out-of-stock items are not included.</span>{{/if}}</td><td align="right" style="padding:8px 0"><strong>{{total}}</strong></td></tr>
+<tr>{{#if showImages}}<td></td>{{/if}}<td style="padding:8px 0"><strong>Total</strong>{{#if someOutOfStock}}<br><span style="color:#71717a;font-size:12px">Sold-out items are not included.</span>{{/if}}</td><td align="right" style="padding:8px 0"><strong>{{total}}</strong></td></tr>
 </table>
 <p style="text-align:center;margin:32px 0">
 <a href="{{resumeUrl}}" style="display:inline-block;background:#18181b;color:#ffffff;text-decoration:none;font-size:18px;font-weight:bold;padding:16px 32px;border-radius:6px">{{cta}}</a>
@@ -52,9 +54,9 @@ export const LAYOUT_TEXT = `{{{body}}}
 {{/if}}
 
 {{#each items}}
-- {{{title}}}{{#if outOfStock}} (currently out of stock){{/if}} — {{quantity}} × {{{unitPrice}}} = {{{lineTotal}}}
+- {{{title}}}{{#if soldOut}} (sold out){{/if}} — {{quantity}} × {{{unitPrice}}}{{#if priceBefore}} (price dropped, was {{{priceBefore}}}){{/if}}{{#unless soldOut}} = {{{lineTotal}}}{{/unless}}
 {{/each}}
-Total: {{{total}}}{{#if someOutOfStock}} (out-of-stock items not included){{/if}}
+Total: {{{total}}}{{#if someOutOfStock}} (sold-out items not included){{/if}}
 
 {{{cta}}}: {{{resumeUrl}}}
 {{#if trust}}
