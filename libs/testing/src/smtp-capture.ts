@@ -11,24 +11,72 @@ export interface CapturedMail {
   raw: string;
 }
 
+/** One message the sender began to hand over (MAIL FROM), completed or not. */
+export interface Handoff {
+  session: string;
+  /** When MAIL FROM arrived. */
+  at: Date;
+  /** Recipients accepted so far (RCPT TO). */
+  to: string[];
+  /** True once the message data was accepted. */
+  completed: boolean;
+}
+
+/** What the server saw, in order: a connection, its greeting going out, each hand-off's steps. */
+export interface SmtpEvent {
+  kind: 'connect' | 'greeting' | 'mail_from' | 'rcpt_to' | 'data_accepted' | 'close';
+  session: string;
+  at: Date;
+  address?: string;
+}
+
 /** A real SMTP server on a free loopback port that keeps every message it receives. */
 export class SmtpCapture {
   readonly mails: CapturedMail[] = [];
+  /** Every hand-off that began (MAIL FROM), including ones cut off before their data. */
+  readonly handoffs: Handoff[] = [];
+  /** Everything the server saw, in order. */
+  readonly events: SmtpEvent[] = [];
   /** Every RCPT TO answered 451 by deferRecipient, in order. */
   readonly deferred: Array<{ address: string; at: Date }> = [];
-  private readonly handoffs = new Map<string, Date>();
+  private readonly current = new Map<string, Handoff>();
   private readonly deferrals = new Map<string, number>();
+  private heldGreetings: { waiting: Array<() => void> } | undefined;
   private server: SMTPServer | undefined;
   port = 0;
+
+  /** `onEvent` sees each event as it happens (e.g. to interleave it with the sender's own steps). */
+  constructor(private readonly opts: { onEvent?: (event: SmtpEvent) => void } = {}) {}
+
+  private record(kind: SmtpEvent['kind'], session: string, address?: string): void {
+    const event: SmtpEvent = { kind, session, at: new Date(), ...(address === undefined ? {} : { address }) };
+    this.events.push(event);
+    this.opts.onEvent?.(event);
+  }
 
   async start(): Promise<this> {
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onRcptTo: (address, _session, callback) => {
+      onConnect: (session, callback) => {
+        this.record('connect', session.id);
+        const greet = () => {
+          this.record('greeting', session.id);
+          callback();
+        };
+        if (this.heldGreetings) this.heldGreetings.waiting.push(greet);
+        else greet();
+      },
+      onClose: (session) => {
+        this.current.delete(session.id);
+        this.record('close', session.id);
+      },
+      onRcptTo: (address, session, callback) => {
         const left = this.deferrals.get(address.address) ?? 0;
         if (left <= 0) {
+          this.current.get(session.id)?.to.push(address.address);
+          this.record('rcpt_to', session.id, address.address);
           callback();
           return;
         }
@@ -37,7 +85,10 @@ export class SmtpCapture {
         callback(Object.assign(new Error('4.2.1 mailbox busy, try again later'), { responseCode: 451 }));
       },
       onMailFrom: (_address, session, callback) => {
-        this.handoffs.set(session.id, new Date());
+        const handoff: Handoff = { session: session.id, at: new Date(), to: [], completed: false };
+        this.handoffs.push(handoff);
+        this.current.set(session.id, handoff);
+        this.record('mail_from', session.id);
         callback();
       },
       onData: (stream, session, callback) => {
@@ -45,10 +96,13 @@ export class SmtpCapture {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
+          const handoff = this.current.get(session.id);
           simpleParser(raw).then(
             (mail) => {
+              if (handoff) handoff.completed = true;
+              this.record('data_accepted', session.id);
               this.mails.push({
-                handoffAt: this.handoffs.get(session.id) ?? new Date(0),
+                handoffAt: handoff?.at ?? new Date(0),
                 receivedAt: new Date(),
                 envelopeTo: session.envelope.rcptTo.map((r) => r.address),
                 mail,
@@ -72,6 +126,22 @@ export class SmtpCapture {
   /** The next `times` deliveries to `address` are refused with 451 (try again later) at RCPT TO. */
   deferRecipient(address: string, times: number): void {
     this.deferrals.set(address, times);
+  }
+
+  /**
+   * From now on, each new connection waits for its greeting (a slow or stalled server) until
+   * `release()`; `waiting()` says how many are held.
+   */
+  holdGreetings(): { waiting(): number; release(): void } {
+    const held = { waiting: [] as Array<() => void> };
+    this.heldGreetings = held;
+    return {
+      waiting: () => held.waiting.length,
+      release: () => {
+        if (this.heldGreetings === held) this.heldGreetings = undefined;
+        for (const greet of held.waiting.splice(0)) greet();
+      },
+    };
   }
 
   get url(): string {

@@ -15,7 +15,7 @@ import { countDelivery } from './delivery-metrics';
 import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
 import { classifySmtpFailure } from './domain/smtp-failure';
 import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
-import { SmtpMailer, smtpErrorFacts } from './smtp-mailer';
+import { SmtpMailer, smtpErrorFacts, type ComposedEmail, type SmtpSession } from './smtp-mailer';
 import type { IssuedCode } from '../incentives/incentive-codes.repository';
 import { IncentiveService } from '../incentives/incentive.service';
 
@@ -70,32 +70,49 @@ export class EmailDeliveryService {
     const rendered = this.render(template, { ...touch, cart }, email, incentive);
     if (!rendered) return this.finish(touch, 'skipped', 'nothing_in_stock');
 
-    // The barrier that clears a send must be fresh when the message reaches SMTP (ADR 0005).
-    const clearedAt = Date.now();
-    const verdict = await this.checkSuppressions(touch, email);
-    if (verdict.suppressed) return this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
-    if (!(await this.ledger.startSending(touch.touchId))) return; // another delivery of this touch got there first
-    if (Date.now() - clearedAt > this.config.EMAIL_SEND_FRESHNESS_MS) {
-      await this.ledger.releaseForRetry(touch.touchId, 'suppression_check_stale');
-      throw new SuppressionCheckStaleError(
-        `touch ${touch.touchId}: ${Date.now() - clearedAt} ms since its suppression check; checking again`,
-      );
+    const message = await this.mailer.compose({
+      from: this.config.EMAIL_FROM,
+      to: email,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      messageId: `<${derivedId('email', touch.touchId)}@${this.fromDomain}>`,
+      headers: {
+        'List-Unsubscribe': `<${this.unsubscribeUrl(touch.storeId, email)}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        'X-Reclaim-Touch-Id': touch.touchId,
+      },
+    });
+    // Connect, greeting, EHLO and AUTH come first: after the last suppression check only the
+    // message itself (MAIL FROM, RCPT TO, DATA) is left, so the freshness bound covers it (ADR 0005).
+    const session = await this.openSmtp(touch);
+    try {
+      // The barrier that clears a send must be fresh when the message reaches SMTP (ADR 0005).
+      const clearedAt = Date.now();
+      const verdict = await this.checkSuppressions(touch, email);
+      if (verdict.suppressed) {
+        await this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
+        return;
+      }
+      if (!(await this.ledger.startSending(touch.touchId))) return; // another delivery of this touch got there first
+      const sinceCheck = Date.now() - clearedAt;
+      if (sinceCheck > this.config.EMAIL_SEND_FRESHNESS_MS) {
+        await this.ledger.releaseForRetry(touch.touchId, 'suppression_check_stale');
+        throw new SuppressionCheckStaleError(
+          `touch ${touch.touchId}: ${sinceCheck} ms since its suppression check; checking again`,
+        );
+      }
+      await this.handOver(touch, session, message);
+    } finally {
+      session.close();
     }
+  }
+
+  /** The row is `sending`: hand the message over and record what SMTP said. */
+  private async handOver(touch: TouchDue, session: SmtpSession, message: ComposedEmail): Promise<void> {
     let messageId: string;
     try {
-      ({ messageId } = await this.mailer.send({
-        from: this.config.EMAIL_FROM,
-        to: email,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        messageId: `<${derivedId('email', touch.touchId)}@${this.fromDomain}>`,
-        headers: {
-          'List-Unsubscribe': `<${this.unsubscribeUrl(touch.storeId, email)}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          'X-Reclaim-Touch-Id': touch.touchId,
-        },
-      }));
+      ({ messageId } = await session.handOver(message));
     } catch (error) {
       const facts = smtpErrorFacts(error);
       const kind = classifySmtpFailure(facts);
@@ -114,6 +131,19 @@ export class EmailDeliveryService {
     if (this.config.EMAIL_TEST_CRASH_POINT === 'after_smtp_accept') process.kill(process.pid, 'SIGKILL');
     await this.ledger.markSent(touch.touchId, messageId);
     return this.reportCurrent(touch);
+  }
+
+  /** An SMTP session ready for a message; a failure here is before any message, so the touch is retried. */
+  private async openSmtp(touch: TouchDue): Promise<SmtpSession> {
+    try {
+      return await this.mailer.open();
+    } catch (error) {
+      const facts = smtpErrorFacts(error);
+      await this.ledger.recordFailedAttempt(touch.touchId, `smtp_${facts.responseCode ?? facts.code ?? 'error'}`);
+      throw new SmtpUnavailableError(`SMTP unavailable for touch ${touch.touchId}: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
   }
 
   private async checkSuppressions(touch: TouchDue, email: string) {

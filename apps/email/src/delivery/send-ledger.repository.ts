@@ -86,6 +86,15 @@ export class SendLedgerRepository {
     return this.move(touchId, 'pending', { reason });
   }
 
+  /** A pending touch whose attempt failed before anything reached the provider (SMTP unreachable): stays pending. */
+  async recordFailedAttempt(touchId: string, reason: string): Promise<void> {
+    await this.query(
+      `UPDATE send_ledger SET reason = $2, attempts = attempts + 1, updated_at = now()
+       WHERE touch_id = $1 AND status = 'pending'`,
+      [touchId, reason],
+    );
+  }
+
   private async move(
     touchId: string,
     to: LedgerStatus,
