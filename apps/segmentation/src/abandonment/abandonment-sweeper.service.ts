@@ -13,6 +13,7 @@ import { CartStateRepository } from '../carts/cart-state.repository';
 import { CLOCK } from '../clock';
 import { ABANDONMENT_SETTINGS, type AbandonmentSettings } from './abandonment-settings';
 import { idleCutoffs, isAbandonedAt } from './domain/abandonment-window';
+import { lastCountingIncentiveAt, plannedIncentives } from './domain/incentive-ledger';
 import { buildAbandonment, incentiveSubjects, plannedIncentive } from './domain/recovery-plan';
 import { IncentiveLedgerRepository } from './incentive-ledger.repository';
 
@@ -60,7 +61,7 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
       const planned = new Map<string, Date>();
       for (const cart of idle.filter((c) => isAbandonedAt(c, now, windows))) {
         const subjects = incentiveSubjects(cart.customer);
-        const stored = await this.incentives.lastIssuedAt(tx, cart.storeId, subjects);
+        const stored = lastCountingIncentiveAt(await this.incentives.countingIncentives(tx, cart.storeId, subjects));
         const inBatch = subjects.map((s) => planned.get(`${cart.storeId}|${s}`)).find((d) => d !== undefined);
         const abandonment = buildAbandonment(cart, now, {
           holdoutPercent,
@@ -73,17 +74,8 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
       if (abandonments.length === 0) return 0;
       // Inside the transaction on purpose: the carts stay locked and open until Kafka acknowledged.
       await this.publisher.publish(Contracts.abandonment, abandonments);
-      for (const a of abandonments) {
-        const incentive = plannedIncentive(a);
-        if (!incentive) continue;
-        await this.incentives.record(tx, {
-          storeId: a.storeId,
-          subjects: incentiveSubjects(a.customer),
-          abandonmentId: a.abandonmentId,
-          incentive,
-          issuedAt: now,
-        });
-      }
+      for (const a of abandonments)
+        for (const planned of plannedIncentives(a, now)) await this.incentives.record(tx, planned);
       await this.carts.markAbandoned(tx, abandonments, now);
       return abandonments.length;
     });

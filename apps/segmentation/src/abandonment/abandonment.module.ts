@@ -5,7 +5,9 @@ import { CLOCK } from '../clock';
 import type { SegmentationConfig } from '../config';
 import { ABANDONMENT_SETTINGS, type AbandonmentSettings } from './abandonment-settings';
 import { AbandonmentSweeper } from './abandonment-sweeper.service';
+import { IncentiveDeliveriesConsumer } from './incentive-deliveries.consumer';
 import { IncentiveLedgerRepository } from './incentive-ledger.repository';
+import { IncentiveSettlementService } from './incentive-settlement.service';
 import { loadRecoveryConfig } from './recovery-config.loader';
 
 @Module({})
@@ -16,6 +18,7 @@ export class AbandonmentModule {
     return {
       module: AbandonmentModule,
       imports: [CartsModule],
+      controllers: [IncentiveDeliveriesConsumer],
       providers: [
         { provide: CLOCK, useValue: systemClock },
         {
@@ -33,6 +36,7 @@ export class AbandonmentModule {
           }),
         },
         IncentiveLedgerRepository,
+        IncentiveSettlementService,
         AbandonmentSweeper,
       ],
     };
