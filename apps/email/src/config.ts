@@ -71,8 +71,10 @@ export const EmailConfig = z.object({
   /** How long resume links work (real time, not scaled). */
   RESUME_LINK_TTL: duration('7d'),
   /**
-   * A message goes to SMTP only within this many ms of the suppression barrier that cleared it;
-   * a slower path re-checks. Must stay well below ingestion's INGESTION_ORDER_ACK_GUARD_MS (ADR 0005).
+   * A message goes to SMTP only within this many ms of the suppression barrier that cleared it,
+   * measured from the watermark read to MAIL FROM on a connection already up (connect, greeting,
+   * EHLO and AUTH come before the check); a slower path re-checks. Must stay well below
+   * ingestion's INGESTION_ORDER_ACK_GUARD_MS (ADR 0005).
    */
   EMAIL_SEND_FRESHNESS_MS: envInt(60, { min: 1, max: 1_000 }),
   /** How long a send waits for the suppression view to catch up before the touch is retried. */
