@@ -5,7 +5,14 @@ import { Topics } from '@reclaim/contracts';
 import { loadConfig, signToken } from '@reclaim/core';
 import { provisionTopics, type Kafka } from '@reclaim/kafka';
 import { runService } from '@reclaim/platform';
-import { collectTopics, createTestDatabase, pollUntil, testKafka, uniquePrefix, type TestDatabase } from '@reclaim/testing';
+import {
+  collectTopics,
+  createTestDatabase,
+  pollUntil,
+  testKafka,
+  uniquePrefix,
+  type TestDatabase,
+} from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { IngestionConfig } from '../src/config';
 
@@ -42,7 +49,11 @@ describe('POST /v1/events', () => {
       RESUME_LINK_SECRET: SECRET,
       LOG_LEVEL: 'warn',
     });
-    app = await runService(AppModule.register(config), { port: 0, host: '127.0.0.1', nest: { bodyParser: false, logger: false } });
+    app = await runService(AppModule.register(config), {
+      port: 0,
+      host: '127.0.0.1',
+      nest: { bodyParser: false, logger: false },
+    });
     base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
   });
 
@@ -59,18 +70,25 @@ describe('POST /v1/events', () => {
     });
 
   it('writes accepted events to Kafka in occurredAt order with CloudEvents headers, and an order with its suppressions', async () => {
-    const observed = await collectTopics(kafka, [prefix + Topics.storefrontEvents.name, prefix + Topics.suppressions.name]);
+    const observed = await collectTopics(kafka, [
+      prefix + Topics.storefrontEvents.name,
+      prefix + Topics.suppressions.name,
+    ]);
     try {
       const res = await post({
         events: [
-          { ...cartEvent('ord-1', 'cart-o', '2026-11-25T10:05:00Z'), type: 'order.completed', order: { id: 'o-1', total: 4900, currency: 'EUR' } },
+          {
+            ...cartEvent('ord-1', 'cart-o', '2026-11-25T10:05:00Z'),
+            type: 'order.completed',
+            order: { id: 'o-1', total: 4900, currency: 'EUR' },
+          },
           cartEvent('upd-1', 'cart-o', '2026-11-25T10:00:00Z'),
         ],
       });
       expect(res.status).toBe(202);
       expect(await res.json()).toEqual({ accepted: 2, duplicates: 0 });
 
-      await pollUntil(() => observed.records.length >= 4, { description: '2 events + 2 suppressions' });
+      await pollUntil(() => observed.records.length >= 5, { description: '2 events + 3 suppressions' });
       const events = observed.records.filter((r) => r.topic.endsWith(Topics.storefrontEvents.name));
       expect(events.map((r) => (r.value as { event: { id: string } }).event.id)).toEqual(['upd-1', 'ord-1']);
       expect(new Set(events.map((r) => r.key))).toEqual(new Set(['store-a:cart-o']));
@@ -82,8 +100,54 @@ describe('POST /v1/events', () => {
         'content-type': 'application/json',
       });
       const suppressions = observed.records.filter((r) => r.topic.endsWith(Topics.suppressions.name));
-      expect(suppressions.map((r) => r.key).sort()).toEqual(['cart:store-a:cart-o', 'customer:store-a:cust-1']);
+      expect(suppressions.map((r) => r.key).sort()).toEqual([
+        'cart:store-a:cart-o',
+        'customer:store-a:cust-1',
+        'shopper:email:store-a:ada@example.com',
+      ]);
       expect(suppressions[0]?.value).toMatchObject({ reason: 'order_completed', orderId: 'o-1', storeId: 'store-a' });
+    } finally {
+      await observed.stop();
+    }
+  });
+
+  it('writes a consent withdrawal as suppressions in the same transaction, and a later grant as tombstones', async () => {
+    const observed = await collectTopics(kafka, [prefix + Topics.suppressions.name]);
+    const consent = (id: string, at: string, given: boolean) => ({
+      id,
+      type: 'consent.updated',
+      occurredAt: at,
+      cartId: 'cart-consent',
+      customer: { id: 'cust-c', email: 'Cy@Example.com', phone: '+14155550111' },
+      consent: { email: given },
+    });
+    try {
+      const started = Date.now();
+      const withdrawn = await post({ events: [consent('cw-1', '2026-11-25T10:00:00Z', false)] });
+      expect(withdrawn.status).toBe(202);
+      // Acknowledged only after the guard interval, as for an order (ADR 0005).
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+      const scopes = [
+        'consent:email:store-a:cart:cart-consent',
+        'consent:email:store-a:customer:cust-c',
+        'consent:email:store-a:email:cy@example.com',
+      ];
+      // Per scope (one partition each) in the order written; scopes spread over partitions.
+      const ofScope = (scope: string) => observed.records.filter((r) => r.key === scope).map((r) => r.value);
+      await pollUntil(() => scopes.every((scope) => ofScope(scope).length === 1), {
+        description: 'a consent withdrawal under each subject',
+      });
+      for (const scope of scopes) {
+        expect(ofScope(scope)).toEqual([
+          expect.objectContaining({ reason: 'consent_withdrawn', sourceEventId: 'cw-1', customerId: 'cust-c' }),
+        ]);
+      }
+
+      expect((await post({ events: [consent('cg-1', '2026-11-25T11:00:00Z', true)] })).status).toBe(202);
+      await pollUntil(() => scopes.every((scope) => ofScope(scope).length === 2), {
+        description: 'a tombstone after each withdrawal',
+      });
+      for (const scope of scopes) expect(ofScope(scope)[1]).toBeNull();
     } finally {
       await observed.stop();
     }
@@ -94,13 +158,19 @@ describe('POST /v1/events', () => {
     expect(await first.json()).toEqual({ accepted: 1, duplicates: 1 });
     const again = await post({ events: [cartEvent('dup-1', 'cart-d'), cartEvent('dup-2', 'cart-d')] });
     expect(await again.json()).toEqual({ accepted: 1, duplicates: 1 });
-    const otherStore = await post({ events: [cartEvent('dup-1', 'cart-d')] }, { authorization: 'Bearer store-b-key-0002' });
+    const otherStore = await post(
+      { events: [cartEvent('dup-1', 'cart-d')] },
+      { authorization: 'Bearer store-b-key-0002' },
+    );
     expect(await otherStore.json()).toEqual({ accepted: 1, duplicates: 0 });
   });
 
   it('rejects a batch with any invalid event with per-event details and accepts nothing from it', async () => {
     const res = await post({
-      events: [cartEvent('mix-ok', 'cart-m'), { id: 'mix-bad', type: 'checkout.error', occurredAt: 'yesterday', cartId: 'cart-m' }],
+      events: [
+        cartEvent('mix-ok', 'cart-m'),
+        { id: 'mix-bad', type: 'checkout.error', occurredAt: 'yesterday', cartId: 'cart-m' },
+      ],
     });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: string; details: Array<{ index: number; path: string }> };
@@ -113,7 +183,10 @@ describe('POST /v1/events', () => {
     );
     expect(body.details.some((d) => d.index === 0)).toBe(false);
     // Nothing was accepted: the valid event of that batch is still new afterwards.
-    expect(await (await post({ events: [cartEvent('mix-ok', 'cart-m')] })).json()).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await (await post({ events: [cartEvent('mix-ok', 'cart-m')] })).json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
   });
 
   it.each([
@@ -189,7 +262,14 @@ describe('POST /v1/events', () => {
 
   describe('GET /r/:token', () => {
     const token = (payload: Record<string, unknown>, secret = SECRET) => signToken(payload, secret);
-    const valid = { s: 'store-a', c: 'cart-x', t: 'touch-1', ch: 'email', u: 'https://shop.example/cart/cart-x', exp: Math.floor(Date.now() / 1000) + 3600 };
+    const valid = {
+      s: 'store-a',
+      c: 'cart-x',
+      t: 'touch-1',
+      ch: 'email',
+      u: 'https://shop.example/cart/cart-x',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    };
 
     it('records a click and redirects to the cart', async () => {
       const observed = await collectTopics(kafka, [prefix + Topics.deliveries.name]);
@@ -197,8 +277,15 @@ describe('POST /v1/events', () => {
         const res = await fetch(`${base}/r/${token(valid)}`, { redirect: 'manual' });
         expect(res.status).toBe(302);
         expect(res.headers.get('location')).toBe('https://shop.example/cart/cart-x');
-        const click = await pollUntil(() => observed.records.find((r) => (r.value as { touchId?: string }).touchId === 'touch-1'));
-        expect(click.value).toMatchObject({ status: 'clicked', storeId: 'store-a', cartId: 'cart-x', channel: 'email' });
+        const click = await pollUntil(() =>
+          observed.records.find((r) => (r.value as { touchId?: string }).touchId === 'touch-1'),
+        );
+        expect(click.value).toMatchObject({
+          status: 'clicked',
+          storeId: 'store-a',
+          cartId: 'cart-x',
+          channel: 'email',
+        });
       } finally {
         await observed.stop();
       }

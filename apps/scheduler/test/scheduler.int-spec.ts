@@ -365,6 +365,80 @@ describe('scheduler service (Kafka + Postgres)', () => {
     expect(deliveriesOf('shop-newer')).toEqual([]);
   });
 
+  it('cancels touches on a consent withdrawal under any subject, and plans again once a tombstone lifts it', async () => {
+    const customer = { id: 'cust-consent', email: 'Consent@Example.com' };
+    const first = abandonment('consent-1', { customer }, [1000, 2000]);
+    await publisher.publish(Contracts.abandonment, [first]);
+    await pollUntil(async () => (await scheduledOf('consent-1')).length === 2, { description: 'scheduled' });
+
+    // Withdrawn on another cart of the same address: the subject is the e-mail.
+    const scope = SuppressionScopes.consent('email', storeId, { kind: 'email', value: 'consent@example.com' });
+    const withdrawal: Suppression = {
+      scope,
+      storeId,
+      reason: 'consent_withdrawn',
+      cartId: 'another-cart',
+      sourceEventId: 'evt-withdraw',
+      suppressedAt: new Date().toISOString(),
+    };
+    await publisher.publish(Contracts.suppression, [withdrawal]);
+    await pollUntil(() => deliveriesOf('consent-1').filter((d) => d.reason === 'consent_withdrawn').length === 2, {
+      description: 'both touches cancelled by the withdrawal',
+    });
+    expect(await scheduledOf('consent-1')).toEqual([]);
+
+    // A later abandonment is born cancelled while the withdrawal stands...
+    const second = abandonment('consent-2', { customer }, [1000]);
+    await publisher.publish(Contracts.abandonment, [second]);
+    await pollUntil(() => deliveriesOf('consent-2').some((d) => d.reason === 'consent_withdrawn'), {
+      description: 'born cancelled',
+    });
+    // ...and one after the grant's tombstone is scheduled again.
+    await publisher.sendMessages([publisher.tombstone(Topics.suppressions, scope)]);
+    await pollUntil(
+      async () => {
+        const rows: unknown[] = await app.get(DataSource).query('SELECT 1 FROM suppressions WHERE scope = $1', [scope]);
+        return rows.length === 0;
+      },
+      { description: 'the withdrawal lifted' },
+    );
+    const third = abandonment('consent-3', { customer }, [1000]);
+    await publisher.publish(Contracts.abandonment, [third]);
+    await pollUntil(async () => (await scheduledOf('consent-3')).length === 1, { description: 'scheduled again' });
+    expect(deliveriesOf('consent-3')).toEqual([]);
+  });
+
+  it("stops a guest's other carts through the e-mail of their order, if last touched before it", async () => {
+    const guest = { email: 'guest@example.com' };
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    // Two carts of a guest (no customer id), on different shoppers' keys so both stay live.
+    const before = abandonment('guest-before', { customer: guest, abandonedAt: ago(5_000) }, [1000]);
+    await publisher.publish(Contracts.abandonment, [before]);
+    await pollUntil(async () => (await scheduledOf('guest-before')).length === 1, { description: 'scheduled' });
+    await publisher.publish(Contracts.suppression, [
+      {
+        scope: SuppressionScopes.shopperEmail(storeId, 'Guest@example.com'),
+        storeId,
+        reason: 'order_completed',
+        cartId: 'guest-order',
+        sourceEventId: 'evt-guest-order',
+        suppressedAt: new Date().toISOString(),
+      },
+    ]);
+    await pollUntil(() => deliveriesOf('guest-before').some((d) => d.reason === 'order_completed'), {
+      description: 'the earlier cart cancelled by the order',
+    });
+    // A cart the guest works on after the order is not stopped by it.
+    const after = abandonment(
+      'guest-after',
+      { customer: guest, abandonedAt: new Date(Date.now() + 5_000).toISOString() },
+      [1000],
+    );
+    await publisher.publish(Contracts.abandonment, [after]);
+    await pollUntil(async () => (await scheduledOf('guest-after')).length === 1, { description: 'scheduled' });
+    expect(deliveriesOf('guest-after')).toEqual([]);
+  });
+
   it('published every touch and every delivery once, redeliveries included', () => {
     const ids = (topic: string, id: (v: unknown) => string) =>
       observer.records.filter((r) => r.topic.endsWith(topic)).map((r) => id(r.value));

@@ -118,6 +118,7 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
     return pollUntil(
       () =>
         abandonments.records
+          .filter((r) => r.headers['ce_type'] === Contracts.abandonment.ceType)
           .map((r) => Abandonment.parse(r.value))
           .find((a) => a.storeId === storeId && a.cartId === cartId),
       { timeoutMs: 20_000, description: `abandonment of ${cartId}` },

@@ -29,8 +29,9 @@ export const Topics = {
     partitions: 3,
     cleanupPolicy: 'compact',
     retentionMs: -1,
-    key: 'scope: cart:…, customer:…, contact:email:…, contact:sms:…',
-    description: 'Compacted: who must not be contacted and why. Every channel materialises it.',
+    key: 'scope: cart:…, customer:…, shopper:email:…, contact:email:…, contact:sms:…, consent:<channel>:…',
+    description:
+      'Compacted: who must not be contacted and why; a tombstone (null value) lifts a consent withdrawal. Every channel materialises it.',
   },
   abandonments: {
     name: 'reclaim.abandonments.v1',
@@ -120,10 +121,7 @@ export function deadLetterTopicSpec(group: ConsumerGroupId): TopicSpec {
 
 /** All topics to provision, including one dead-letter topic per consumer group. */
 export function allTopicSpecs(): TopicSpec[] {
-  return [
-    ...Object.values(Topics),
-    ...(Object.keys(ConsumerGroups) as ConsumerGroupId[]).map(deadLetterTopicSpec),
-  ];
+  return [...Object.values(Topics), ...(Object.keys(ConsumerGroups) as ConsumerGroupId[]).map(deadLetterTopicSpec)];
 }
 
 /**

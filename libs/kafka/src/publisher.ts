@@ -1,8 +1,8 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { z } from 'zod';
-import type { Contract } from '@reclaim/contracts';
+import type { Contract, TopicSpec } from '@reclaim/contracts';
 import { DependencyUnavailableError, errorMessage } from '@reclaim/core';
-import { buildMessage, type OutgoingMessage } from './records';
+import { buildMessage, buildTombstone, type OutgoingMessage } from './records';
 import type { KafkaSettings } from './settings';
 
 export interface PublisherOptions {
@@ -62,6 +62,11 @@ export class EventPublisher {
 
   message<S extends z.ZodType>(contract: Contract<S>, payload: z.input<S>): OutgoingMessage {
     return buildMessage(contract, payload, { source: this.options.source, topicPrefix: this.settings.topicPrefix });
+  }
+
+  /** A tombstone for `key` on a compacted topic (send it with sendMessages or sendAtomically). */
+  tombstone(topic: TopicSpec, key: string): OutgoingMessage {
+    return buildTombstone(topic, key, { topicPrefix: this.settings.topicPrefix });
   }
 
   async publish<S extends z.ZodType>(contract: Contract<S>, payloads: ReadonlyArray<z.input<S>>): Promise<void> {
@@ -124,7 +129,7 @@ export class EventPublisher {
 }
 
 function groupByTopic(messages: ReadonlyArray<OutgoingMessage>) {
-  const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+  const byTopic = new Map<string, Array<{ key: string; value: string | null; headers: Record<string, string> }>>();
   for (const m of messages) {
     const list = byTopic.get(m.topic) ?? [];
     list.push({ key: m.key, value: m.value, headers: m.headers });

@@ -19,7 +19,7 @@ function incoming(message: ReturnType<typeof buildMessage>, patch: Partial<Incom
     partition: 0,
     offset: '0',
     key: message.key,
-    value: Buffer.from(message.value),
+    value: message.value === null ? null : Buffer.from(message.value),
     headers: message.headers,
     timestamp: '0',
     ...patch,
@@ -62,7 +62,11 @@ describe(parseRecord.name, () => {
     ['another event type', { headers: { ...message.headers, ce_type: 'reclaim.suppression' } }, /unexpected ce_type/],
     ['an empty value', { value: null }, /empty record value/],
     ['a value that is not JSON', { value: Buffer.from('{oops') }, /not JSON/],
-    ['a value that breaks the schema', { value: Buffer.from('{"deliveryId":"d"}') }, /does not match reclaim.deliveries.v1/],
+    [
+      'a value that breaks the schema',
+      { value: Buffer.from('{"deliveryId":"d"}') },
+      /does not match reclaim.deliveries.v1/,
+    ],
   ])('rejects a record with %s as invalid input (dead-lettered, not retried)', (_what, patch, reason) => {
     let error: unknown;
     try {

@@ -5,6 +5,7 @@ import {
   type CloudEventAttributes,
   type Contract,
   type RawHeaders,
+  type TopicSpec,
 } from '@reclaim/contracts';
 import type { z } from 'zod';
 
@@ -74,8 +75,21 @@ export function recordType(record: IncomingRecord): string | undefined {
 export interface OutgoingMessage {
   topic: string;
   key: string;
-  value: string;
+  /** Null: a tombstone, which removes the key from a compacted topic. */
+  value: string | null;
   headers: Record<string, string>;
+}
+
+/** A tombstone for a compacted topic: no value and no CloudEvents headers, only the key it removes. */
+export function buildTombstone(topic: TopicSpec, key: string, opts: { topicPrefix: string }): OutgoingMessage {
+  if (topic.cleanupPolicy !== 'compact')
+    throw new Error(`${topic.name} is not compacted: a tombstone means nothing there`);
+  return { topic: `${opts.topicPrefix}${topic.name}`, key, value: null, headers: {} };
+}
+
+/** True for a record with no value: a tombstone on a compacted topic. */
+export function isTombstone(record: IncomingRecord): boolean {
+  return record.value === null || record.value.length === 0;
 }
 
 /** Validates a payload against its contract and turns it into a message with CloudEvents headers. */

@@ -56,11 +56,15 @@ describe(SuppressionView.name, () => {
       suppression({ scope: SuppressionScopes.cart('s1', 'race-cart'), cartId: 'race-cart' }),
     ]);
     await sut.catchUp();
-    await expect(sut.isSuppressed({ storeId: 's1', cartId: 'race-cart' })).resolves.toMatchObject({
+    await expect(
+      sut.isSuppressed({ storeId: 's1', channel: 'email' as const, cartId: 'race-cart' }),
+    ).resolves.toMatchObject({
       suppressed: true,
       reason: 'order_completed',
     });
-    await expect(sut.isSuppressed({ storeId: 's1', cartId: 'other-cart' })).resolves.toEqual({ suppressed: false });
+    await expect(sut.isSuppressed({ storeId: 's1', channel: 'email' as const, cartId: 'other-cart' })).resolves.toEqual(
+      { suppressed: false },
+    );
   });
 
   it('catches up past transaction markers (suppressions written in a Kafka transaction)', async () => {
@@ -69,7 +73,9 @@ describe(SuppressionView.name, () => {
       publisher.message(Contracts.suppression, suppression({ scope, cartId: 'tx-cart' })),
     ]);
     await sut.catchUp();
-    await expect(sut.isSuppressed({ storeId: 's1', cartId: 'tx-cart' })).resolves.toMatchObject({ suppressed: true });
+    await expect(
+      sut.isSuppressed({ storeId: 's1', channel: 'email' as const, cartId: 'tx-cart' }),
+    ).resolves.toMatchObject({ suppressed: true });
     // Once more: the barrier must not wait forever for the commit marker's offset.
     await publisher.sendAtomically([
       publisher.message(Contracts.suppression, suppression({ scope: SuppressionScopes.cart('s1', 'tx-cart-2') })),
@@ -87,7 +93,7 @@ describe(SuppressionView.name, () => {
       }),
     ]);
     await sut.catchUp();
-    const base = { storeId: 's1', cartId: 'c-x', customerId: 'cust-1' };
+    const base = { storeId: 's1', channel: 'email' as const, cartId: 'c-x', customerId: 'cust-1' };
     await expect(sut.isSuppressed({ ...base, abandonedAt: new Date('2026-01-02T11:00:00Z') })).resolves.toMatchObject({
       suppressed: true,
       scope: SuppressionScopes.customer('s1', 'cust-1'),
@@ -101,17 +107,10 @@ describe(SuppressionView.name, () => {
     const scope = SuppressionScopes.email('s1', 'Ann@Example.com');
     await publisher.publish(Contracts.suppression, [suppression({ scope, reason: 'unsubscribed' })]);
     await sut.catchUp();
-    const ann = { storeId: 's1', cartId: 'c-ann', email: 'ann@example.com' };
+    const ann = { storeId: 's1', channel: 'email' as const, cartId: 'c-ann', email: 'ann@example.com' };
     await expect(sut.isSuppressed(ann)).resolves.toMatchObject({ suppressed: true, reason: 'unsubscribed' });
 
-    const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
-    await producer.connect();
-    await producer.send({
-      topic: topicFor(settings, Topics.suppressions.name),
-      acks: -1,
-      messages: [{ key: scope, value: null }],
-    });
-    await producer.disconnect();
+    await publisher.sendMessages([publisher.tombstone(Topics.suppressions, scope)]);
     await sut.catchUp();
     await expect(sut.isSuppressed(ann)).resolves.toEqual({ suppressed: false });
   });
@@ -155,6 +154,8 @@ describe(SuppressionView.name, () => {
     expect((error as DependencyUnavailableError).retriable).toBe(true);
     await sut.start();
     await pollUntil(() => sut.catchUp().then(() => true), { description: 'the restarted view to catch up' });
-    await expect(sut.isSuppressed({ storeId: 's1', cartId: 'late' })).resolves.toMatchObject({ suppressed: true });
+    await expect(sut.isSuppressed({ storeId: 's1', channel: 'email' as const, cartId: 'late' })).resolves.toMatchObject(
+      { suppressed: true },
+    );
   });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Contracts, type Delivery, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
-import { SuppressionView } from '@reclaim/suppression';
+import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
 import { EmailRenderer, resolveTemplate, type RenderableTouch, type RenderedEmail } from '../content/email-renderer';
 import { withCurrentFacts, type CurrentCart } from '../content/domain/current-cart';
@@ -164,13 +164,7 @@ export class EmailDeliveryService {
 
   private async checkSuppressions(touch: TouchDue, email: string) {
     await this.suppressions.catchUp();
-    return this.suppressions.isSuppressed({
-      storeId: touch.storeId,
-      cartId: touch.cartId,
-      customerId: touch.customer.id,
-      email,
-      abandonedAt: touch.abandonedAt ? new Date(touch.abandonedAt) : undefined,
-    });
+    return this.suppressions.isSuppressed({ ...recipientOf(touch), email });
   }
 
   /** The touch's cart with the current product facts (stock, price) laid over its snapshot. */

@@ -7,6 +7,7 @@ import { EventPublisher } from '@reclaim/kafka';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { AcceptedEventsRepository } from './accepted-events.repository';
 import { dedupeAndOrder } from './domain/batch';
+import { consentChanges } from './domain/consent-suppressions';
 import { suppressionsForOrder } from './domain/order-suppressions';
 
 export interface IngestResult {
@@ -36,10 +37,10 @@ export class EventsService {
   }
 
   /**
-   * Accepts a validated batch. New ids are claimed in Postgres and the events (plus the
-   * suppressions of any order.completed) are written to Kafka in one transaction; the claim
-   * commits only after Kafka acknowledged, so a failure leaves nothing accepted and the client
-   * retries with the same ids.
+   * Accepts a validated batch. New ids are claimed in Postgres and the events — plus the
+   * suppressions of any order.completed, the consent withdrawals and the tombstones of consent
+   * granted again — are written to Kafka in one transaction; the claim commits only after Kafka
+   * acknowledged, so a failure leaves nothing accepted and the client retries with the same ids.
    */
   async ingest(storeId: string, events: ReadonlyArray<StorefrontEvent>): Promise<IngestResult> {
     const receivedAt = systemClock.now();
@@ -47,12 +48,22 @@ export class EventsService {
     let accepted: StorefrontEvent[];
     try {
       accepted = await this.db.transaction(async (tx) => {
-        const fresh = await this.accepted.claimNew(tx, storeId, unique.map((e) => e.id));
+        const fresh = await this.accepted.claimNew(
+          tx,
+          storeId,
+          unique.map((e) => e.id),
+        );
         const toSend = unique.filter((e) => fresh.has(e.id));
-        const messages = toSend.flatMap((event) => [
-          this.publisher.message(Contracts.storefrontEvent, { storeId, receivedAt: receivedAt.toISOString(), event }),
-          ...suppressionsForOrder(storeId, event, receivedAt).map((s) => this.publisher.message(Contracts.suppression, s)),
-        ]);
+        const messages = toSend.flatMap((event) => {
+          const consent = consentChanges(storeId, event, receivedAt);
+          return [
+            this.publisher.message(Contracts.storefrontEvent, { storeId, receivedAt: receivedAt.toISOString(), event }),
+            ...[...suppressionsForOrder(storeId, event, receivedAt), ...consent.withdrawals].map((s) =>
+              this.publisher.message(Contracts.suppression, s),
+            ),
+            ...consent.lifted.map((scope) => this.publisher.tombstone(Contracts.suppression.topic, scope)),
+          ];
+        });
         await this.publisher.sendAtomically(messages);
         return toSend;
       });
@@ -60,8 +71,13 @@ export class EventsService {
       if (error instanceof AppError) throw error;
       throw new DependencyUnavailableError(`event store unavailable: ${errorMessage(error)}`, { cause: error });
     }
-    if (accepted.some((e) => e.type === 'order.completed')) {
+    if (
+      accepted.some(
+        (e) => e.type === 'order.completed' || consentChanges(storeId, e, receivedAt).withdrawals.length > 0,
+      )
+    ) {
       // The suppression guarantee's guard interval (ADR 0005): see INGESTION_ORDER_ACK_GUARD_MS.
+      // A consent withdrawal gets the same promise as an order: nothing is handed over after its 202.
       await new Promise((resolve) => setTimeout(resolve, this.config.INGESTION_ORDER_ACK_GUARD_MS));
     }
     eventsCounter.inc({ outcome: 'accepted' }, accepted.length);

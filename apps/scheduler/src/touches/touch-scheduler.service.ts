@@ -16,7 +16,7 @@ import { CLOCK } from '../clock';
 import type { RecentSend } from './domain/policies/caps';
 import { decide, type PolicySettings } from './domain/policies/deferral';
 import { resolveZone, type QuietWindow } from './domain/policies/quiet-hours';
-import { candidateScopes, suppressionFor, touchesCancelledBy } from './domain/suppression-rules';
+import { suppressionFor, touchesCancelledBy } from './domain/suppression-rules';
 import { shopperKey } from './domain/policies/shopper-key';
 import {
   abandonmentScopes,
@@ -177,6 +177,14 @@ export class TouchSchedulerService {
   }
 
   /**
+   * A tombstone on the suppression topic lifts its scope (a consent given again): touches planned
+   * or dispatched from now on are no longer stopped by it. What it cancelled stays cancelled.
+   */
+  async lift(scope: string): Promise<void> {
+    await this.touches.transaction((tx) => this.touches.liftSuppression(tx, scope));
+  }
+
+  /**
    * Claims due touches and settles each: a suppression stops it (→ cancelled); otherwise the
    * policies (quiet hours, minimum gap, daily cap, per-cart channel caps) either let it go out
    * (published on its channel's topic → dispatched), move it to its next allowed moment (still
@@ -188,7 +196,7 @@ export class TouchSchedulerService {
     return this.touches.transaction(async (tx) => {
       const due = await this.touches.lockDue(tx, now, limit);
       if (due.length === 0) return 0;
-      const suppressions = await this.touches.findSuppressions(tx, [...new Set(due.flatMap(candidateScopes))]);
+      const suppressions = await this.touches.findSuppressions(tx, [...new Set(due.flatMap((t) => t.scopes))]);
       const live = due.filter((t) => !suppressionFor(t, suppressions));
       const shoppers = [...new Set(live.map((t) => t.shopperKey))];
       await this.touches.lockShoppers(tx, shoppers);

@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Contracts, Topics } from '@reclaim/contracts';
-import { parseRecord, recordType, type IncomingRecord } from '@reclaim/kafka';
+import { InvalidInputError } from '@reclaim/core';
+import { isTombstone, parseRecord, recordType, type IncomingRecord } from '@reclaim/kafka';
 import { TouchSchedulerService } from './touch-scheduler.service';
 
 @Controller()
@@ -19,8 +20,13 @@ export class TouchesConsumer {
     await this.scheduler.schedule(cloudEvent.id, payload);
   }
 
+  /** Suppressions, and tombstones that lift one (compaction's delete: a consent given again). */
   @EventPattern(Topics.suppressions.name)
   async onSuppression(@Payload() record: IncomingRecord): Promise<void> {
+    if (isTombstone(record)) {
+      if (!record.key) throw new InvalidInputError('suppression tombstone without a key');
+      return this.scheduler.lift(record.key);
+    }
     const { payload, cloudEvent } = parseRecord(Contracts.suppression, record);
     await this.scheduler.suppress(cloudEvent.id, payload);
   }

@@ -20,9 +20,7 @@ interface TouchRow {
   last_activity_at: Date;
   status: string;
   reason: string | null;
-  cart_scope: string;
-  customer_scope: string | null;
-  contact_scope: string | null;
+  stop_scopes: string[];
   payload: unknown;
   shopper_key: string;
   original_due_at: Date | null;
@@ -42,7 +40,7 @@ function toTimer(row: TouchRow): TouchTimer {
     dueAt: row.due_at,
     abandonedAt: row.abandoned_at,
     lastActivityAt: row.last_activity_at,
-    scopes: { cart: row.cart_scope, customer: row.customer_scope, contact: row.contact_scope },
+    scopes: row.stop_scopes,
     status: StatusColumn.parse(row.status),
     reason: row.reason,
     payload: TouchDue.parse(row.payload),
@@ -113,9 +111,8 @@ export class TouchesRepository {
     for (const t of timers) {
       const rows: unknown[] = await tx.query(
         `INSERT INTO touches (touch_id, abandonment_id, store_id, cart_id, channel, sequence, due_at, status, reason,
-                              abandoned_at, cart_scope, customer_scope, contact_scope, payload, shopper_key,
-                              last_activity_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)
+                              abandoned_at, stop_scopes, payload, shopper_key, last_activity_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::jsonb, $13, $14)
          ON CONFLICT (touch_id) DO NOTHING RETURNING touch_id`,
         [
           t.touchId,
@@ -128,9 +125,7 @@ export class TouchesRepository {
           t.status,
           t.reason,
           t.abandonedAt,
-          t.scopes.cart,
-          t.scopes.customer,
-          t.scopes.contact,
+          t.scopes,
           JSON.stringify(t.payload),
           shopperKey(t.storeId, t.cartId, t.payload.customer),
           t.lastActivityAt,
@@ -161,6 +156,11 @@ export class TouchesRepository {
     const row = rows[0];
     if (!row) throw new Error(`suppression ${s.scope} was not recorded`);
     return { scope: row.scope, reason: row.reason, suppressedAt: row.suppressed_at };
+  }
+
+  /** A tombstone on the suppression topic: the scope no longer suppresses (a consent given again). */
+  async liftSuppression(tx: EntityManager, scope: string): Promise<void> {
+    await tx.query('DELETE FROM suppressions WHERE scope = $1', [scope]);
   }
 
   /** The cart's scheduled touches, of every abandonment, locked until the transaction ends. */
@@ -210,13 +210,11 @@ export class TouchesRepository {
     return new Set(rows.map((r) => sentStep(ChannelColumn.parse(r.channel), r.sequence)));
   }
 
-  /** Pending touches that name this scope in any role, locked until the transaction ends. */
+  /** Pending touches this scope can stop, locked until the transaction ends. */
   async lockScheduledInScope(tx: EntityManager, scope: string): Promise<TouchTimer[]> {
     const rows: TouchRow[] = await tx.query(
-      `SELECT * FROM touches
-        WHERE status = 'scheduled' AND (cart_scope = $1 OR customer_scope = $1 OR contact_scope = $1)
-        ORDER BY touch_id
-        FOR UPDATE`,
+      `SELECT * FROM touches WHERE status = 'scheduled' AND stop_scopes @> ARRAY[$1]::text[]
+        ORDER BY touch_id FOR UPDATE`,
       [scope],
     );
     return rows.map(toTimer);

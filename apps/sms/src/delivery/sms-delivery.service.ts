@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Contracts, DeliveryStatuses, type DeliveryStatus, type TouchDue } from '@reclaim/contracts';
 import { derivedId } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
-import { SuppressionView } from '@reclaim/suppression';
+import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { countDelivery } from './delivery-metrics';
 import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
 
@@ -28,13 +28,7 @@ export class SmsDeliveryService {
     let row = await this.ledger.claim(touch);
     if (row.status === 'pending') {
       await this.suppressions.catchUp();
-      const verdict = await this.suppressions.isSuppressed({
-        storeId: touch.storeId,
-        cartId: touch.cartId,
-        customerId: touch.customer.id,
-        phone: touch.customer.phone,
-        abandonedAt: touch.abandonedAt ? new Date(touch.abandonedAt) : undefined,
-      });
+      const verdict = await this.suppressions.isSuppressed(recipientOf(touch));
       row = await this.ledger.markSkipped(
         touch.touchId,
         verdict.suppressed ? `suppressed:${verdict.reason}` : CHANNEL_NOT_CONFIGURED,

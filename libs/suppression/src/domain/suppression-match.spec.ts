@@ -1,10 +1,11 @@
 import { SuppressionScopes } from '@reclaim/contracts';
-import { candidateScopes, caughtUp, judgeSuppression, type Recipient } from './suppression-match';
+import { candidateScopes, caughtUp, judgeSuppression, recipientOf, type Recipient } from './suppression-match';
 
 const at = (iso: string) => new Date(iso);
 const recipient: Recipient = {
   storeId: 's1',
   cartId: 'c1',
+  channel: 'email',
   customerId: 'u1',
   email: 'Ann@Example.com',
   phone: '+14155550100',
@@ -24,7 +25,7 @@ describe(judgeSuppression.name, () => {
     expect(verdict).toMatchObject({ suppressed: true, scope, reason: 'order_completed' });
   });
 
-  it('suppresses on the customer scope when the order came after the abandonment', () => {
+  it('suppresses on the customer scope when the order came after the abandonment (last activity unknown)', () => {
     const scope = SuppressionScopes.customer('s1', 'u1');
     expect(
       sut(recipient, [{ scope, reason: 'order_completed', suppressedAt: at('2026-01-02T11:00:00Z') }]),
@@ -79,9 +80,96 @@ describe(judgeSuppression.name, () => {
   });
 });
 
+describe('order reach by last activity', () => {
+  const sut = judgeSuppression;
+  const order = (scope: string, iso: string) => [{ scope, reason: 'order_completed', suppressedAt: at(iso) }];
+  // Last touched at 10:00, found idle (and abandoned) at 10:30.
+  const cart: Recipient = {
+    storeId: 's1',
+    cartId: 'c2',
+    channel: 'email',
+    email: 'guest@example.com',
+    lastActivityAt: at('2026-01-02T10:00:00Z'),
+    abandonedAt: at('2026-01-02T10:30:00Z'),
+  };
+
+  it('stops a guest’s other cart, known only by e-mail, through the shopper e-mail scope', () => {
+    const scope = SuppressionScopes.shopperEmail('s1', 'GUEST@example.com');
+    expect(sut(cart, order(scope, '2026-01-02T11:00:00Z'))).toMatchObject({ suppressed: true, scope });
+  });
+
+  it('stops a cart open at order time and swept later: the order follows its last activity', () => {
+    const scope = SuppressionScopes.customer('s1', 'u1');
+    expect(sut({ ...cart, customerId: 'u1' }, order(scope, '2026-01-02T10:10:00Z'))).toMatchObject({
+      suppressed: true,
+    });
+  });
+
+  it('lets a cart worked on after the order through', () => {
+    const scope = SuppressionScopes.shopperEmail('s1', 'guest@example.com');
+    expect(sut(cart, order(scope, '2026-01-02T09:59:00Z'))).toEqual({ suppressed: false });
+  });
+});
+
+describe('consent scopes', () => {
+  const sut = judgeSuppression;
+  const withdrawn = (scope: string) => [
+    { scope, reason: 'consent_withdrawn', suppressedAt: at('2020-01-01T00:00:00Z') },
+  ];
+
+  it('stops the channel whose consent was withdrawn, under any subject the recipient has', () => {
+    for (const subject of [
+      { kind: 'cart', value: 'c1' },
+      { kind: 'customer', value: 'u1' },
+      { kind: 'email', value: 'ANN@example.com' },
+    ] as const) {
+      const scope = SuppressionScopes.consent('email', 's1', subject);
+      expect(sut(recipient, withdrawn(scope))).toMatchObject({ suppressed: true, scope, reason: 'consent_withdrawn' });
+    }
+  });
+
+  it('does not stop another channel', () => {
+    const sms = SuppressionScopes.consent('sms', 's1', { kind: 'customer', value: 'u1' });
+    expect(sut(recipient, withdrawn(sms))).toEqual({ suppressed: false });
+    expect(sut({ ...recipient, channel: 'sms' }, withdrawn(sms))).toMatchObject({ suppressed: true });
+  });
+});
+
 describe(candidateScopes.name, () => {
   it('lists only the scopes the recipient has', () => {
-    expect(candidateScopes({ storeId: 's', cartId: 'c' })).toEqual([SuppressionScopes.cart('s', 'c')]);
+    expect(candidateScopes({ storeId: 's', cartId: 'c', channel: 'push' })).toEqual([
+      SuppressionScopes.cart('s', 'c'),
+      SuppressionScopes.consent('push', 's', { kind: 'cart', value: 'c' }),
+    ]);
+  });
+});
+
+describe(recipientOf.name, () => {
+  const touch = {
+    touchId: 't',
+    abandonmentId: 'a',
+    storeId: 's1',
+    cartId: 'c1',
+    sequence: 1,
+    template: 'reminder',
+    incentive: 'none' as const,
+    segment: 'x',
+    customer: { id: 'u1', email: 'ann@example.com', phone: '+14155550100' },
+    cart: { currency: 'EUR', items: [], value: 0 },
+    abandonedAt: '2026-01-02T10:30:00.000Z',
+    lastActivityAt: '2026-01-02T10:00:00.000Z',
+    dueAt: '2026-01-02T11:30:00.000Z',
+  };
+
+  it('keeps only the address of the touch’s own channel', () => {
+    expect(recipientOf({ ...touch, channel: 'email' })).toMatchObject({ email: 'ann@example.com', phone: undefined });
+    expect(recipientOf({ ...touch, channel: 'sms' })).toMatchObject({ email: undefined, phone: '+14155550100' });
+    expect(recipientOf({ ...touch, channel: 'push' })).toMatchObject({
+      email: undefined,
+      phone: undefined,
+      customerId: 'u1',
+    });
+    expect(recipientOf({ ...touch, channel: 'email' }).lastActivityAt).toEqual(at('2026-01-02T10:00:00Z'));
   });
 });
 

@@ -1,4 +1,4 @@
-import { SuppressionScopes } from '@reclaim/contracts';
+import { consentScopes, SuppressionScopes, type Channel, type TouchDue } from '@reclaim/contracts';
 
 /** One row of the materialised suppression view. */
 export interface SuppressionEntry {
@@ -7,46 +7,83 @@ export interface SuppressionEntry {
   suppressedAt: Date;
 }
 
-/** Who a message would go to, and when their cart was abandoned. */
+/** Who a message would go to, on which channel, and when the shopper last touched the cart. */
 export interface Recipient {
   storeId: string;
   cartId: string;
+  /** The channel the message would go out on: its consent scopes apply, not the other channels'. */
+  channel: Channel;
   customerId?: string | undefined;
   email?: string | undefined;
   phone?: string | undefined;
   /**
-   * When the cart was abandoned. A customer-scope suppression (an order) only stops carts
-   * abandoned before or at that order; without it, any customer suppression counts (the safe side).
+   * The cart's last shopper activity before it was abandoned. An order by the same customer or
+   * e-mail (time-bounded scopes) stops the carts last touched at or before it — also one still
+   * open at order time and abandoned later — but not a cart worked on after the order.
    */
+  lastActivityAt?: Date | undefined;
+  /** When the cart was abandoned: the bound for time-bounded scopes when the last activity is unknown. */
   abandonedAt?: Date | undefined;
 }
 
 export type SuppressionVerdict =
   { suppressed: false } | { suppressed: true; scope: string; reason: string; suppressedAt: Date };
 
+/**
+ * The recipient of a due touch: its channel's address only (an e-mail unsubscribe does not stop
+ * an SMS, nor a STOP an e-mail), its customer and its cart's times.
+ */
+export function recipientOf(touch: TouchDue): Recipient {
+  const date = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
+  return {
+    storeId: touch.storeId,
+    cartId: touch.cartId,
+    channel: touch.channel,
+    customerId: touch.customer.id,
+    email: touch.channel === 'email' ? touch.customer.email : undefined,
+    phone: touch.channel === 'sms' ? touch.customer.phone : undefined,
+    lastActivityAt: date(touch.lastActivityAt),
+    abandonedAt: date(touch.abandonedAt),
+  };
+}
+
+/** Scopes that stop only carts last touched at or before the suppression (an order's customer-wide reach). */
+const isTimeBounded = (scope: string): boolean => scope.startsWith('customer:') || scope.startsWith('shopper:');
+
 /** Every scope that could stop a message to this recipient, most specific first. */
 export function candidateScopes(r: Recipient): string[] {
   const scopes = [SuppressionScopes.cart(r.storeId, r.cartId)];
-  if (r.customerId) scopes.push(SuppressionScopes.customer(r.storeId, r.customerId));
   if (r.email) scopes.push(SuppressionScopes.email(r.storeId, r.email));
   if (r.phone) scopes.push(SuppressionScopes.sms(r.storeId, r.phone));
+  scopes.push(
+    ...consentScopes(r.channel, r.storeId, {
+      cartId: r.cartId,
+      customerId: r.customerId,
+      email: r.email,
+      phone: r.phone,
+    }),
+  );
+  if (r.customerId) scopes.push(SuppressionScopes.customer(r.storeId, r.customerId));
+  if (r.email) scopes.push(SuppressionScopes.shopperEmail(r.storeId, r.email));
   return scopes;
 }
 
 /**
- * The suppression rules, given the view's entries for the candidate scopes:
+ * The suppression rules, given the entries for the candidate scopes:
  * - cart scope: always (that cart was ordered);
- * - customer scope: only when the suppression is at or after the abandonment — an order after
- *   the cart was left stops it, while carts the customer starts after an order are not stopped;
- * - contact scopes (email, sms): always (unsubscribe, STOP, bounce, complaint).
+ * - contact scopes (email, sms): always (unsubscribe, STOP, bounce, complaint);
+ * - consent scopes of the recipient's channel: always, until a grant lifts them (a tombstone
+ *   removes the entry);
+ * - customer and shopper-e-mail scopes (an order): only when the cart was last touched at or
+ *   before the order — without a known time, any such suppression counts (the safe side).
  */
 export function judgeSuppression(r: Recipient, entries: ReadonlyArray<SuppressionEntry>): SuppressionVerdict {
   const byScope = new Map(entries.map((e) => [e.scope, e]));
+  const since = r.lastActivityAt ?? r.abandonedAt;
   for (const scope of candidateScopes(r)) {
     const entry = byScope.get(scope);
     if (!entry) continue;
-    if (scope.startsWith('customer:') && r.abandonedAt && entry.suppressedAt.getTime() < r.abandonedAt.getTime())
-      continue;
+    if (isTimeBounded(scope) && since && entry.suppressedAt.getTime() < since.getTime()) continue;
     return { suppressed: true, scope, reason: entry.reason, suppressedAt: entry.suppressedAt };
   }
   return { suppressed: false };

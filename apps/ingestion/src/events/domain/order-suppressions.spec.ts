@@ -16,9 +16,20 @@ describe(suppressionsForOrder.name, () => {
   it('suppresses the cart and the known customer, stamped with our receive time', () => {
     const sut = suppressionsForOrder('shop', order({ id: 'cust-9' }), receivedAt);
     expect(sut).toEqual([
-      expect.objectContaining({ scope: 'cart:shop:cart-1', reason: 'order_completed', orderId: 'o-1', suppressedAt: receivedAt.toISOString() }),
+      expect.objectContaining({
+        scope: 'cart:shop:cart-1',
+        reason: 'order_completed',
+        orderId: 'o-1',
+        suppressedAt: receivedAt.toISOString(),
+      }),
       expect.objectContaining({ scope: 'customer:shop:cust-9', customerId: 'cust-9', sourceEventId: 'o-evt' }),
     ]);
+  });
+
+  it('suppresses a guest known only by e-mail through that address, case-insensitively', () => {
+    const sut = suppressionsForOrder('shop', order({ email: 'Ann@Example.com' }), receivedAt);
+    expect(sut.map((s) => s.scope)).toEqual(['cart:shop:cart-1', 'shopper:email:shop:ann@example.com']);
+    expect(sut[1]).toMatchObject({ reason: 'order_completed', suppressedAt: receivedAt.toISOString() });
   });
 
   it('suppresses only the cart when the shopper is anonymous', () => {
@@ -26,7 +37,12 @@ describe(suppressionsForOrder.name, () => {
   });
 
   it('implies nothing for other event types', () => {
-    const viewed = StorefrontEvent.parse({ id: 'v', type: 'cart.viewed', occurredAt: '2026-11-25T11:59:00Z', cartId: 'c' });
+    const viewed = StorefrontEvent.parse({
+      id: 'v',
+      type: 'cart.viewed',
+      occurredAt: '2026-11-25T11:59:00Z',
+      cartId: 'c',
+    });
     expect(suppressionsForOrder('shop', viewed, receivedAt)).toEqual([]);
   });
 });

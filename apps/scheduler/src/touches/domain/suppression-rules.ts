@@ -1,53 +1,39 @@
-/** A suppression as the scheduler keeps it (one per scope). */
+import type { TouchDue } from '@reclaim/contracts';
+import { candidateScopes, judgeSuppression, recipientOf } from '@reclaim/suppression';
+
+/** A suppression as the scheduler keeps it (one per scope; a tombstone deletes it). */
 export interface SuppressionFact {
   scope: string;
   reason: string;
   suppressedAt: Date;
 }
 
-/** The scopes a touch can be stopped by. The contact scope is the channel's own address. */
-export interface TouchScopes {
-  cart: string;
-  customer: string | null;
-  contact: string | null;
-}
-
+/** What the rules read of a touch: its payload (channel, address, customer, cart and its times). */
 export interface SuppressibleTouch {
-  scopes: TouchScopes;
-  abandonedAt: Date;
+  payload: TouchDue;
 }
 
 /**
- * Which touches a suppression stops:
- * - its cart scope: always (that cart was ordered, or withdrawn as a whole);
- * - its customer scope: only carts abandoned at or before the suppression — an order stops the
- *   customer's carts left before it, not carts they start afterwards;
- * - its contact scope (the address this touch's channel would use): always (unsubscribe, STOP,
- *   bounce, complaint). An email suppression does not stop SMS and vice versa.
+ * Every scope that could stop this touch — what to look up in the suppressions table, and what
+ * the `stop_scopes` column indexes. The rules are the channels' own (libs/suppression): the cart,
+ * the channel's address, the channel's consent subjects, and — bounded by the cart's last
+ * activity — the customer's or the shopper e-mail's orders.
  */
-export function suppressionApplies(suppression: SuppressionFact, touch: SuppressibleTouch): boolean {
-  const { scopes } = touch;
-  if (suppression.scope === scopes.cart) return true;
-  if (scopes.contact !== null && suppression.scope === scopes.contact) return true;
-  if (scopes.customer !== null && suppression.scope === scopes.customer) {
-    return touch.abandonedAt.getTime() <= suppression.suppressedAt.getTime();
-  }
-  return false;
+export function stopScopes(touch: SuppressibleTouch): string[] {
+  return candidateScopes(recipientOf(touch.payload));
 }
 
-/** The first suppression that stops this touch, most specific scope first. */
+/** The suppression that stops this touch, most specific scope first, if any. */
 export function suppressionFor(
   touch: SuppressibleTouch,
   suppressions: ReadonlyArray<SuppressionFact>,
 ): SuppressionFact | undefined {
-  const order = (s: SuppressionFact) => (s.scope === touch.scopes.cart ? 0 : s.scope === touch.scopes.contact ? 1 : 2);
-  return [...suppressions].sort((a, b) => order(a) - order(b)).find((s) => suppressionApplies(s, touch));
+  const verdict = judgeSuppression(recipientOf(touch.payload), suppressions);
+  return verdict.suppressed ? suppressions.find((s) => s.scope === verdict.scope) : undefined;
 }
 
-/** Every scope that could stop this touch: what to look up in the suppressions table. */
-export function candidateScopes(touch: SuppressibleTouch): string[] {
-  const { cart, customer, contact } = touch.scopes;
-  return [cart, customer, contact].filter((s): s is string => s !== null);
+export function suppressionApplies(suppression: SuppressionFact, touch: SuppressibleTouch): boolean {
+  return suppressionFor(touch, [suppression]) !== undefined;
 }
 
 /** The pending touches a newly recorded suppression cancels. */

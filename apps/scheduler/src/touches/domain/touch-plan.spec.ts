@@ -7,7 +7,6 @@ import {
   ALREADY_SENT,
   planTimers,
   sentStep,
-  scopesFor,
   skipReasonFor,
   supersededTouches,
 } from './touch-plan';
@@ -59,21 +58,16 @@ describe(skipReasonFor.name, () => {
   });
 });
 
-describe(scopesFor.name, () => {
-  it('names the cart, the customer and the channel’s own address (email lower-cased)', () => {
-    expect(scopesFor('s1', 'c1', 'email', { id: 'u1', email: 'Ann@Example.com' })).toEqual({
-      cart: 'cart:s1:c1',
-      customer: 'customer:s1:u1',
-      contact: 'contact:email:s1:ann@example.com',
-    });
-    expect(scopesFor('s1', 'c1', 'push', {})).toEqual({ cart: 'cart:s1:c1', customer: null, contact: null });
-  });
-
-  it('lists every scope an abandonment can be stopped by', () => {
+describe(abandonmentScopes.name, () => {
+  it('lists every scope an abandonment can be stopped by: cart, address, consent, customer and shopper e-mail', () => {
     expect(abandonmentScopes(abandonment())).toEqual([
       'cart:s1:c1',
-      'customer:s1:u1',
       'contact:email:s1:ann@example.com',
+      'consent:email:s1:cart:c1',
+      'consent:email:s1:customer:u1',
+      'consent:email:s1:email:ann@example.com',
+      'customer:s1:u1',
+      'shopper:email:s1:ann@example.com',
     ]);
   });
 });
@@ -133,6 +127,21 @@ describe(planTimers.name, () => {
     const [timer] = planTimers(abandonment(), scaleMs, []);
     expect(timer?.lastActivityAt.toISOString()).toBe(abandonment().lastActivityAt);
     expect(timer?.payload.lastActivityAt).toBe(abandonment().lastActivityAt);
+  });
+
+  it('is born cancelled by a consent withdrawn after the cart was built, whatever its time', () => {
+    const sut = planTimers(abandonment(), scaleMs, [
+      { scope: 'consent:email:s1:email:ann@example.com', reason: 'consent_withdrawn', suppressedAt: new Date(0) },
+    ]);
+    expect(sut.every((t) => t.status === 'cancelled' && t.reason === 'consent_withdrawn')).toBe(true);
+  });
+
+  it('is not stopped by the customer’s order placed before the cart was last touched', () => {
+    const before = new Date(Date.parse(abandonment().lastActivityAt) - 60_000);
+    const sut = planTimers(abandonment(), scaleMs, [
+      { scope: 'customer:s1:u1', reason: 'order_completed', suppressedAt: before },
+    ]);
+    expect(sut.every((t) => t.status === 'scheduled')).toBe(true);
   });
 
   it('is born skipped without consent or without an address', () => {

@@ -1,5 +1,4 @@
 import {
-  SuppressionScopes,
   type Abandonment,
   type Channel,
   type Customer,
@@ -8,7 +7,7 @@ import {
   type TouchDue,
 } from '@reclaim/contracts';
 import { derivedId } from '@reclaim/core';
-import { suppressionFor, type SuppressionFact, type TouchScopes } from './suppression-rules';
+import { stopScopes, suppressionFor, type SuppressionFact } from './suppression-rules';
 
 export type TouchStatus = 'scheduled' | 'dispatched' | 'cancelled' | 'skipped';
 export type SkipReason = 'no_consent' | 'no_address' | typeof ALREADY_SENT;
@@ -28,7 +27,8 @@ export interface TouchTimer {
   abandonedAt: Date;
   /** The cart's last shopper activity before its abandonment: which of a shopper's sequences is the live one. */
   lastActivityAt: Date;
-  scopes: TouchScopes;
+  /** Every suppression scope that can stop this touch (`stopScopes`). */
+  scopes: string[];
   status: TouchStatus;
   reason: string | null;
   payload: TouchDue;
@@ -52,24 +52,31 @@ export function skipReasonFor(
   return undefined;
 }
 
-export function scopesFor(storeId: string, cartId: string, channel: Channel, customer: Customer): TouchScopes {
-  let contact: string | null = null;
-  if (channel === 'email' && customer.email) contact = SuppressionScopes.email(storeId, customer.email);
-  if (channel === 'sms' && customer.phone) contact = SuppressionScopes.sms(storeId, customer.phone);
+/** What the channel receives for one planned touch of an abandonment. */
+export function touchPayload(a: Abandonment, t: Abandonment['plan'][number], dueAt: Date): TouchDue {
   return {
-    cart: SuppressionScopes.cart(storeId, cartId),
-    customer: customer.id ? SuppressionScopes.customer(storeId, customer.id) : null,
-    contact,
+    touchId: t.touchId,
+    abandonmentId: a.abandonmentId,
+    storeId: a.storeId,
+    cartId: a.cartId,
+    channel: t.channel,
+    sequence: t.sequence,
+    template: t.template,
+    incentive: t.incentive,
+    ...(t.angle ? { angle: t.angle } : {}),
+    segment: a.segment,
+    customer: a.customer,
+    cart: a.cart,
+    abandonedAt: new Date(a.abandonedAt).toISOString(),
+    lastActivityAt: a.lastActivityAt,
+    dueAt: dueAt.toISOString(),
   };
 }
 
-/** Every scope any touch of this abandonment could be stopped by. */
+/** Every scope any touch of this abandonment could be stopped by (what to look up before planning). */
 export function abandonmentScopes(a: Abandonment): string[] {
-  const all = a.plan.flatMap((t) => {
-    const s = scopesFor(a.storeId, a.cartId, t.channel, a.customer);
-    return [s.cart, s.customer, s.contact];
-  });
-  return [...new Set([SuppressionScopes.cart(a.storeId, a.cartId), ...all.filter((s): s is string => s !== null)])];
+  const abandonedAt = new Date(a.abandonedAt);
+  return [...new Set(a.plan.flatMap((t) => stopScopes({ payload: touchPayload(a, t, abandonedAt) })))];
 }
 
 /** How a touch already sent for a cart is remembered across its sequences: channel and step. */
@@ -93,8 +100,8 @@ export function planTimers(
   const lastActivityAt = new Date(a.lastActivityAt);
   return a.plan.map((t) => {
     const dueAt = dueAtFor(abandonedAt, t.offsetMs, scaleMs);
-    const scopes = scopesFor(a.storeId, a.cartId, t.channel, a.customer);
-    const suppression = suppressionFor({ scopes, abandonedAt }, suppressions);
+    const payload = touchPayload(a, t, dueAt);
+    const suppression = suppressionFor({ payload }, suppressions);
     const skip =
       skipReasonFor(t.channel, a.consent, a.customer) ??
       (sentSteps.has(sentStep(t.channel, t.sequence)) ? ALREADY_SENT : undefined);
@@ -109,26 +116,10 @@ export function planTimers(
       dueAt,
       abandonedAt,
       lastActivityAt,
-      scopes,
+      scopes: stopScopes({ payload }),
       status,
       reason: suppression?.reason ?? skip ?? null,
-      payload: {
-        touchId: t.touchId,
-        abandonmentId: a.abandonmentId,
-        storeId: a.storeId,
-        cartId: a.cartId,
-        channel: t.channel,
-        sequence: t.sequence,
-        template: t.template,
-        incentive: t.incentive,
-        ...(t.angle ? { angle: t.angle } : {}),
-        segment: a.segment,
-        customer: a.customer,
-        cart: a.cart,
-        abandonedAt: abandonedAt.toISOString(),
-        lastActivityAt: a.lastActivityAt,
-        dueAt: dueAt.toISOString(),
-      },
+      payload,
     };
   });
 }
