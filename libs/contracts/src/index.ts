@@ -5,3 +5,4 @@ export * from './storefront-event';
 export * from './payloads';
 export * from './contract';
 export * from './incentives';
+export * from './resume-link';

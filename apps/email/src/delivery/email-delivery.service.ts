@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Contracts, type Delivery, type TouchDue } from '@reclaim/contracts';
+import { Contracts, resumeLink, storeCartUrl, type Delivery, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
@@ -9,7 +9,7 @@ import { withCurrentFacts, type CurrentCart } from '../content/domain/current-ca
 import { EmailContent } from '../content/domain/email-content';
 import { stockView } from '../content/domain/stock';
 import { ProductFactsRepository } from '../products/product-facts.repository';
-import { resumeLink, storeCartUrl, unsubscribeToken } from '../content/domain/links';
+import { unsubscribeToken } from '../content/domain/links';
 import { SmtpUnavailableError, SuppressionCheckStaleError } from './domain/delivery-errors';
 import { countDelivery } from './delivery-metrics';
 import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
@@ -185,6 +185,7 @@ export class EmailDeliveryService {
         storeId: touch.storeId,
         cartId: touch.cartId,
         touchId: touch.touchId,
+        channel: 'email',
         cartUrl,
         now: new Date(),
         ttlMs: this.config.RESUME_LINK_TTL,

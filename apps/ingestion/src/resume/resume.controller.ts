@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Logger, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Contracts } from '@reclaim/contracts';
+import { Contracts, readResumeToken } from '@reclaim/contracts';
 import { errorMessage, newId, verifyToken } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
-import { readResumeToken } from './resume-token';
 
 const NOT_FOUND_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Link not available</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">

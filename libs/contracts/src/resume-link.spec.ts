@@ -1,8 +1,15 @@
 import { signToken, verifyToken } from '@reclaim/core';
-import { readResumeToken } from './resume-token';
+import { readResumeToken, resumeLink, storeCartUrl } from './resume-link';
 
 const now = new Date('2026-11-25T12:00:00Z');
-const valid = { s: 'shop', c: 'cart-1', t: 'touch-1', ch: 'email', u: 'https://shop.example/cart/1', exp: now.getTime() / 1000 + 60 };
+const valid = {
+  s: 'shop',
+  c: 'cart-1',
+  t: 'touch-1',
+  ch: 'email',
+  u: 'https://shop.example/cart/1',
+  exp: now.getTime() / 1000 + 60,
+};
 
 describe(readResumeToken.name, () => {
   it('reads a signed, unexpired link', () => {
@@ -28,5 +35,29 @@ describe(readResumeToken.name, () => {
 
   it('refuses a token signed with another secret', () => {
     expect(readResumeToken(verifyToken(signToken(valid, 'secret-1'), 'secret-2'), now)).toBeUndefined();
+  });
+});
+
+describe(resumeLink.name, () => {
+  it('signs store, cart, touch, channel, cart URL and expiry', () => {
+    const sut = resumeLink('http://localhost:3000', 'secret-123', {
+      storeId: 's1',
+      cartId: 'c 1',
+      touchId: 't1',
+      channel: 'email',
+      cartUrl: storeCartUrl('https://shop.example/cart/{cartId}', 's1', 'c 1'),
+      now: new Date('2026-01-01T00:00:00Z'),
+      ttlMs: 7 * 24 * 3600 * 1000,
+    });
+    const token = sut.replace('http://localhost:3000/r/', '');
+    expect(verifyToken(token, 'secret-123')).toEqual({
+      s: 's1',
+      c: 'c 1',
+      t: 't1',
+      ch: 'email',
+      u: 'https://shop.example/cart/c%201',
+      exp: Date.parse('2026-01-08T00:00:00Z') / 1000,
+    });
+    expect(verifyToken(token, 'other-secret')).toBeUndefined();
   });
 });
