@@ -25,14 +25,15 @@ const SERVICES = ['ingestion', 'segmentation', 'scheduler', 'email', 'sms', 'pus
 
 jest.setTimeout(300_000);
 
-/** A fixed-offset IANA zone (Etc/GMT-3 is UTC+3) whose local hour is now within [from, to). */
-function zoneWhereLocalHourIs(from: number, to: number): string {
-  const utcHour = new Date().getUTCHours() + new Date().getUTCMinutes() / 60;
-  for (let offset = -10; offset <= 14; offset++) {
-    const local = (((utcHour + offset) % 24) + 24) % 24;
-    if (local >= from && local < to) return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-  }
-  throw new Error(`no zone has local time in [${from}, ${to})`);
+/**
+ * Email quiet hours that end at a whole UTC minute 75–135 s from now, three hours long, judged on
+ * Etc/UTC (a fixed zone: no DST, and a window crossing midnight is handled like any other).
+ */
+function quietWindowEndingSoon(): { window: string; endsAt: Date } {
+  const MINUTE = 60_000;
+  const endsAt = new Date(Math.ceil((Date.now() + 75_000) / MINUTE) * MINUTE);
+  const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+  return { window: `${hhmm(new Date(endsAt.getTime() - 3 * 3_600_000))}-${hhmm(endsAt)}`, endsAt };
 }
 
 describe('recovery sequence: plans, incentives, consent and quiet hours', () => {
@@ -42,9 +43,12 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
   let prefix: string;
   let ingestion: string;
   let observed: Awaited<ReturnType<typeof collectTopics>>;
-  // Email quiet hours 01:00–05:00 on each shopper's clock: night for one zone, day for another.
-  const nightZone = zoneWhereLocalHourIs(2, 4);
-  const dayZone = zoneWhereLocalHourIs(10, 18);
+  // Email quiet hours on each shopper's clock: the night shopper (Etc/UTC) is inside them now and
+  // they end a minute or two into the test; for everyone else (UTC+8, a fixed zone too) they lie
+  // hours away.
+  const nightZone = 'Etc/UTC';
+  const dayZone = 'Etc/GMT-8';
+  let quiet: ReturnType<typeof quietWindowEndingSoon>;
 
   beforeAll(async () => {
     prefix = uniquePrefix('seq');
@@ -58,6 +62,7 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
       prefix + Topics.incentives.name,
     ]);
     const ports = await reservePorts(SERVICES);
+    quiet = quietWindowEndingSoon();
     ingestion = `http://127.0.0.1:${ports.ingestion}`;
     const env = {
       KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '',
@@ -70,7 +75,7 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
       RECOVERY_HOLDOUT_PERCENT: '0',
       RESUME_LINK_SECRET: 'seq-resume-secret',
       PUBLIC_BASE_URL: ingestion,
-      SCHEDULER_QUIET_HOURS_EMAIL: '01:00-05:00',
+      SCHEDULER_QUIET_HOURS_EMAIL: quiet.window,
       // Quiet hours run on real clocks while the plan runs on compressed time: let deferral wait.
       SCHEDULER_MAX_DEFERRAL: '100000h',
       LOG_LEVEL: 'info',
@@ -123,6 +128,29 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
     const night = shopper('night', { ordersCount: 0, timezone: nightZone });
     for (const s of [firstTime, returning, noConsent, night]) expect(await post(s.events)).toBe(202);
 
+    // The night shopper's first email is deferred to the end of the quiet window, exactly.
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const nightTouches = () =>
+      pg
+        .query<{ touch_id: string; status: string; deferred_reason: string | null; due_at: Date }>(
+          'SELECT touch_id, status, deferred_reason, due_at FROM scheduler.touches WHERE cart_id = $1 ORDER BY sequence',
+          [night.cartId],
+        )
+        .then((r) => r.rows);
+    let deferred: Awaited<ReturnType<typeof nightTouches>>[number];
+    try {
+      deferred = await pollUntil(async () => (await nightTouches()).find((t) => t.deferred_reason !== null), {
+        timeoutMs: 30_000,
+        description: "the night shopper's deferred touch",
+      });
+    } finally {
+      await pg.end();
+    }
+    expect(Date.now()).toBeLessThan(quiet.endsAt.getTime()); // still inside the window: nothing may have gone yet
+    expect(deferred).toMatchObject({ status: 'scheduled', deferred_reason: expect.stringMatching(/quiet_hours/) });
+    expect(deferred.due_at.getTime()).toBe(quiet.endsAt.getTime());
+
     // A first-time checkout abandoner: three emails at the planned offsets; no discount in the
     // first, a unique code in the third.
     const mails = await pollUntil(() => (smtp.to(firstTime.email).length >= 3 ? smtp.to(firstTime.email) : undefined), {
@@ -160,20 +188,23 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
     expect(skipped.length).toBeGreaterThan(0);
     expect(skipped.every((d) => d.status === 'skipped' && d.reason === 'no_consent')).toBe(true);
 
-    // In quiet hours: deferred to the end of the shopper's night, not dropped.
-    expect(smtp.to(night.email)).toHaveLength(0);
-    expect(valuesOn<{ status: string }>(Topics.deliveries.name, night.cartId).filter((d) => d.status !== 'clicked')).toEqual([]);
-    const pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    try {
-      const { rows } = await pg.query<{ status: string; deferred_reason: string | null; due_at: Date }>(
-        'SELECT status, deferred_reason, due_at FROM scheduler.touches WHERE cart_id = $1 ORDER BY sequence',
-        [night.cartId],
-      );
-      expect(rows[0]).toMatchObject({ status: 'scheduled', deferred_reason: expect.stringMatching(/quiet_hours/) });
-      expect(rows[0]?.due_at.getTime()).toBeGreaterThan(Date.now());
-    } finally {
-      await pg.end();
-    }
+    // Deferred, not dropped: the night shopper's email arrives once the window has ended, and nothing came before.
+    const nightMail = await pollUntil(
+      () => smtp.to(night.email).find((m) => m.mail.headers.get('x-reclaim-touch-id') === deferred.touch_id),
+      {
+        timeoutMs: Math.max(0, quiet.endsAt.getTime() - Date.now()) + 30_000,
+        intervalMs: 500,
+        description: "the night shopper's deferred email",
+      },
+    );
+    expect(nightMail.handoffAt.getTime()).toBeGreaterThanOrEqual(quiet.endsAt.getTime());
+    for (const m of smtp.to(night.email)) expect(m.handoffAt.getTime()).toBeGreaterThanOrEqual(quiet.endsAt.getTime());
+    await pollUntil(
+      () =>
+        valuesOn<{ touchId: string; status: string }>(Topics.deliveries.name, night.cartId).some(
+          (d) => d.touchId === deferred.touch_id && d.status === 'sent',
+        ),
+      { description: "the night shopper's sent delivery" },
+    );
   });
 });
