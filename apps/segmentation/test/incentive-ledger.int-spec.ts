@@ -254,9 +254,34 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
     await deliveriesProcessed(first.cartId);
     expect(await statusesOf(touch.touchId)).toEqual(['planned', 'planned']);
 
-    // Another cart of the same shopper while email 3 of the first is still to come: no second code.
-    const next = await checkoutAbandon('pending-2', shopper);
+    // Another cart, by the same address but not logged in, while email 3 of the first is still to
+    // come: the scheduler runs both sequences (different shopper keys), so no second code.
+    const next = await checkoutAbandon('pending-2', { email: shopper.email, ordersCount: 0 });
     expect(next.plan.every((t) => t.incentive === 'none')).toBe(true);
+  });
+
+  it('gives the code to the newer cart of the same shopper: the pending one rides on a sequence it supersedes', async () => {
+    const shopper = { id: 'cust-two-carts', email: 'two@example.com', ordersCount: 0 };
+    const first = await checkoutAbandon('two-carts-1', shopper);
+    const firstTouch = incentiveTouch(first);
+    // The shopper leaves a second cart before email 3 of the first: the scheduler will cancel the
+    // first sequence (superseded_by_newer_cart), so its pending code must not deny the live one.
+    const second = await checkoutAbandon('two-carts-2', shopper);
+    const secondTouch = incentiveTouch(second);
+    expect(secondTouch.incentive).toMatch(/^(percent_10|free_shipping)$/);
+    expect(await statusesOf(firstTouch.touchId)).toEqual(['planned', 'planned']);
+
+    // Once the first is released and the second sent, a third cart gets none (the cooldown runs).
+    await report(
+      outcome(first, firstTouch, 'cancelled', 'superseded_by_newer_cart'),
+      outcome(second, secondTouch, 'sent'),
+    );
+    await pollUntil(async () => (await statusesOf(secondTouch.touchId)).every((x) => x === 'delivered'), {
+      description: 'the second code delivered',
+    });
+    await deliveriesProcessed(first.cartId);
+    const third = await checkoutAbandon('two-carts-3', shopper);
+    expect(third.plan.every((t) => t.incentive === 'none')).toBe(true);
   });
 
   it('is unmoved by redelivered outcomes, even re-reported later under the same delivery id', async () => {

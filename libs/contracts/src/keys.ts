@@ -1,4 +1,5 @@
 import type { Channel } from './payloads';
+import type { Customer } from './storefront-event';
 
 /** Record keys: every record about a cart is keyed so that the cart's events stay in order. */
 export const cartKey = (storeId: string, cartId: string): string => `${storeId}:${cartId}`;
@@ -48,4 +49,17 @@ export function consentScopes(
   if (channel === 'email' && who.email) subjects.push({ kind: 'email', value: who.email });
   if (channel === 'sms' && who.phone) subjects.push({ kind: 'phone', value: who.phone });
   return subjects.map((subject) => SuppressionScopes.consent(channel, storeId, subject));
+}
+
+/**
+ * Who "one sequence, one message at a time per shopper" counts for: the customer id, else the
+ * e-mail address, else the cart alone (an anonymous shopper is only known by the cart). Spelled
+ * like the suppression scopes, so a key reads the same everywhere. The scheduler paces and
+ * supersedes by it; segmentation's incentive ledger uses it to know which pending incentive a
+ * newer cart will supersede.
+ */
+export function shopperKey(storeId: string, cartId: string, customer: Pick<Customer, 'id' | 'email'>): string {
+  if (customer.id) return SuppressionScopes.customer(storeId, customer.id);
+  if (customer.email) return SuppressionScopes.email(storeId, customer.email);
+  return SuppressionScopes.cart(storeId, cartId);
 }

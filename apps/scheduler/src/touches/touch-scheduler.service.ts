@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Contracts,
+  shopperKey,
   SuppressionScopes,
   touchContractFor,
   type Abandonment,
@@ -17,7 +18,6 @@ import type { RecentSend } from './domain/policies/caps';
 import { decide, type PolicySettings } from './domain/policies/deferral';
 import { resolveZone, type QuietWindow } from './domain/policies/quiet-hours';
 import { suppressionFor, touchesCancelledBy } from './domain/suppression-rules';
-import { shopperKey } from './domain/policies/shopper-key';
 import {
   abandonmentScopes,
   deliveryFor,

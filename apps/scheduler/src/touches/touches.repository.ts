@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { Channels, TouchDue, type Abandonment, type Suppression } from '@reclaim/contracts';
+import { Channels, shopperKey, TouchDue, type Abandonment, type Suppression } from '@reclaim/contracts';
 import type { RecentSend } from './domain/policies/caps';
 import type { DeferReason } from './domain/policies/deferral';
-import { shopperKey } from './domain/policies/shopper-key';
 import type { SuppressionFact } from './domain/suppression-rules';
 import { sentStep, type TouchStatus, type TouchTimer } from './domain/touch-plan';
 

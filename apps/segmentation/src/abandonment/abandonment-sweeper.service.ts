@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Contracts, type Abandonment } from '@reclaim/contracts';
+import { Contracts, shopperKey, type Abandonment } from '@reclaim/contracts';
 import type { Clock } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { PollingLoop } from '@reclaim/platform';
@@ -13,8 +13,8 @@ import { CartStateRepository } from '../carts/cart-state.repository';
 import { CLOCK } from '../clock';
 import { ABANDONMENT_SETTINGS, type AbandonmentSettings } from './abandonment-settings';
 import { idleCutoffs, isAbandonedAt } from './domain/abandonment-window';
-import { lastCountingIncentiveAt, plannedIncentives } from './domain/incentive-ledger';
-import { buildAbandonment, incentiveSubjects, plannedIncentive } from './domain/recovery-plan';
+import { lastCountingIncentiveAt, plannedIncentives, PLANNED, type LedgerEntry } from './domain/incentive-ledger';
+import { buildAbandonment, incentiveSubjects } from './domain/recovery-plan';
 import { IncentiveLedgerRepository } from './incentive-ledger.repository';
 
 /**
@@ -58,17 +58,33 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
       const idle = await this.carts.lockIdleCarts(tx, idleCutoffs(now, windows), sweepBatch);
       const abandonments: Abandonment[] = [];
       // Incentives planned earlier in this batch count too: one shopper, two carts, one code.
-      const planned = new Map<string, Date>();
+      const inBatch: Array<{ storeId: string; subjects: ReadonlyArray<string>; entry: LedgerEntry }> = [];
       for (const cart of idle.filter((c) => isAbandonedAt(c, now, windows))) {
         const subjects = incentiveSubjects(cart.customer);
-        const stored = lastCountingIncentiveAt(await this.incentives.countingIncentives(tx, cart.storeId, subjects));
-        const inBatch = subjects.map((s) => planned.get(`${cart.storeId}|${s}`)).find((d) => d !== undefined);
+        const stored = await this.incentives.countingIncentives(tx, cart.storeId, subjects);
+        const batched = inBatch
+          .filter((p) => p.storeId === cart.storeId && p.subjects.some((s) => subjects.includes(s)))
+          .map((p) => p.entry);
+        // The sequence this cart would start: pending incentives of the ones it supersedes do not count.
+        const owner = cart.lastActivityAt
+          ? {
+              cartId: cart.cartId,
+              shopperKey: shopperKey(cart.storeId, cart.cartId, cart.customer),
+              lastActivityAt: cart.lastActivityAt,
+            }
+          : undefined;
         const abandonment = buildAbandonment(cart, now, {
           holdoutPercent,
           config: recovery.forStore(cart.storeId),
-          history: { lastIncentiveAt: latest(stored, inBatch) },
+          history: { lastIncentiveAt: lastCountingIncentiveAt([...stored, ...batched], owner) },
         });
-        if (plannedIncentive(abandonment)) for (const s of subjects) planned.set(`${cart.storeId}|${s}`, now);
+        for (const planned of plannedIncentives(abandonment, now)) {
+          inBatch.push({
+            storeId: planned.storeId,
+            subjects: planned.subjects,
+            entry: { issuedAt: now, settlement: PLANNED, owner: planned.owner },
+          });
+        }
         abandonments.push(abandonment);
       }
       if (abandonments.length === 0) return 0;
@@ -80,10 +96,4 @@ export class AbandonmentSweeper implements OnApplicationBootstrap, BeforeApplica
       return abandonments.length;
     });
   }
-}
-
-function latest(a: Date | undefined, b: Date | undefined): Date | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return a.getTime() >= b.getTime() ? a : b;
 }

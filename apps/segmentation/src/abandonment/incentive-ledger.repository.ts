@@ -6,6 +6,9 @@ import type { IncentiveSettlement, LedgerEntry, PlannedIncentive } from './domai
 
 interface SettlementRow {
   issued_at: Date;
+  cart_id: string | null;
+  shopper_key: string | null;
+  last_activity_at: Date | null;
   status: string;
   settled_at: Date | null;
   delivery_status: string | null;
@@ -16,8 +19,11 @@ const StatusColumn = z.enum(['planned', 'delivered', 'released']);
 const DeliveryStatusColumn = z.enum(DeliveryStatuses).nullable();
 
 function toEntry(row: SettlementRow): LedgerEntry {
+  const { cart_id: cartId, shopper_key: shopperKey, last_activity_at: lastActivityAt } = row;
   return {
     issuedAt: row.issued_at,
+    owner:
+      cartId !== null && shopperKey !== null && lastActivityAt !== null ? { cartId, shopperKey, lastActivityAt } : null,
     settlement: {
       status: StatusColumn.parse(row.status),
       settledAt: row.settled_at,
@@ -54,7 +60,8 @@ export class IncentiveLedgerRepository {
   ): Promise<LedgerEntry[]> {
     if (subjects.length === 0) return [];
     const rows: SettlementRow[] = await tx.query(
-      `SELECT issued_at, status, settled_at, delivery_status, delivery_reason FROM issued_incentives
+      `SELECT issued_at, cart_id, shopper_key, last_activity_at, status, settled_at, delivery_status, delivery_reason
+         FROM issued_incentives
         WHERE store_id = $1 AND subject = ANY($2::text[]) AND status <> 'released'`,
       [storeId, [...subjects]],
     );
@@ -65,8 +72,9 @@ export class IncentiveLedgerRepository {
   async record(tx: EntityManager, planned: PlannedIncentive): Promise<void> {
     if (planned.subjects.length === 0) return;
     await tx.query(
-      `INSERT INTO issued_incentives (store_id, subject, abandonment_id, touch_id, touch_sequence, incentive, issued_at)
-       SELECT $1, s, $3, $4, $5, $6, $7 FROM unnest($2::text[]) AS s
+      `INSERT INTO issued_incentives (store_id, subject, abandonment_id, touch_id, touch_sequence, incentive, issued_at,
+                                     cart_id, shopper_key, last_activity_at)
+       SELECT $1, s, $3, $4, $5, $6, $7, $8, $9, $10 FROM unnest($2::text[]) AS s
        ON CONFLICT DO NOTHING`,
       [
         planned.storeId,
@@ -76,6 +84,9 @@ export class IncentiveLedgerRepository {
         planned.sequence,
         planned.incentive,
         planned.issuedAt,
+        planned.owner.cartId,
+        planned.owner.shopperKey,
+        planned.owner.lastActivityAt,
       ],
     );
   }
@@ -83,7 +94,8 @@ export class IncentiveLedgerRepository {
   /** The ledger rows an outcome of this touch settles, locked until the transaction ends; none for other touches. */
   async lockTouch(tx: EntityManager, storeId: string, touchId: string): Promise<TouchLedgerRow[]> {
     const rows: Array<SettlementRow & { subject: string; abandonment_id: string }> = await tx.query(
-      `SELECT subject, abandonment_id, issued_at, status, settled_at, delivery_status, delivery_reason
+      `SELECT subject, abandonment_id, issued_at, cart_id, shopper_key, last_activity_at, status, settled_at,
+              delivery_status, delivery_reason
          FROM issued_incentives WHERE store_id = $1 AND touch_id = $2
         ORDER BY subject, abandonment_id
         FOR UPDATE`,

@@ -4,6 +4,7 @@ import {
   cooldownStart,
   incentiveOutcome,
   lastCountingIncentiveAt,
+  willBeSuperseded,
   PLANNED,
   plannedIncentives,
   settle,
@@ -134,9 +135,13 @@ describe(lastCountingIncentiveAt.name, () => {
   it('is the latest start among the incentives that still count', () => {
     expect(
       lastCountingIncentiveAt([
-        { issuedAt: t('01T00:00:00'), settlement: settle(PLANNED, outcome('sent', '03T00:00:00')) },
-        { issuedAt: t('10T00:00:00'), settlement: settle(PLANNED, outcome('cancelled', '11T00:00:00', 'x')) },
-        { issuedAt: t('02T00:00:00'), settlement: PLANNED },
+        { issuedAt: t('01T00:00:00'), settlement: settle(PLANNED, outcome('sent', '03T00:00:00')), owner: null },
+        {
+          issuedAt: t('10T00:00:00'),
+          settlement: settle(PLANNED, outcome('cancelled', '11T00:00:00', 'x')),
+          owner: null,
+        },
+        { issuedAt: t('02T00:00:00'), settlement: PLANNED, owner: null },
       ]),
     ).toEqual(t('03T00:00:00'));
   });
@@ -144,10 +149,59 @@ describe(lastCountingIncentiveAt.name, () => {
   it('is undefined when every incentive was released, or there were none', () => {
     expect(
       lastCountingIncentiveAt([
-        { issuedAt: t('10T00:00:00'), settlement: settle(PLANNED, outcome('skipped', '11T00:00:00', 'capped')) },
+        {
+          issuedAt: t('10T00:00:00'),
+          settlement: settle(PLANNED, outcome('skipped', '11T00:00:00', 'capped')),
+          owner: null,
+        },
       ]),
     ).toBeUndefined();
     expect(lastCountingIncentiveAt([])).toBeUndefined();
+  });
+
+  describe('with the abandonment being planned', () => {
+    const owner = (cartId: string, shopper: string, lastActivity: string) => ({
+      cartId,
+      shopperKey: shopper,
+      lastActivityAt: t(lastActivity),
+    });
+    const pending = (o: ReturnType<typeof owner> | null) => ({
+      issuedAt: t('05T10:00:00'),
+      settlement: PLANNED,
+      owner: o,
+    });
+    const arriving = owner('cart-new', 'customer:s1:u1', '05T10:30:00');
+
+    it('leaves out a pending incentive of a sequence it supersedes: another cart of the shopper, touched earlier', () => {
+      expect(
+        lastCountingIncentiveAt([pending(owner('cart-old', 'customer:s1:u1', '05T09:00:00'))], arriving),
+      ).toBeUndefined();
+      expect(willBeSuperseded(pending(owner('cart-old', 'customer:s1:u1', '05T09:00:00')), arriving)).toBe(true);
+    });
+
+    it('leaves out the pending incentive of the same cart’s paused sequence', () => {
+      const sameCart = owner('cart-new', 'contact:email:s1:ann@example.com', '05T09:00:00');
+      expect(lastCountingIncentiveAt([pending(sameCart)], arriving)).toBeUndefined();
+    });
+
+    it('keeps counting a pending incentive of a cart touched later, of another shopper key, or of unknown owner', () => {
+      expect(lastCountingIncentiveAt([pending(owner('cart-x', 'customer:s1:u1', '05T11:00:00'))], arriving)).toEqual(
+        t('05T10:00:00'),
+      );
+      expect(lastCountingIncentiveAt([pending(owner('cart-x', 'customer:s1:u2', '05T09:00:00'))], arriving)).toEqual(
+        t('05T10:00:00'),
+      );
+      expect(lastCountingIncentiveAt([pending(null)], arriving)).toEqual(t('05T10:00:00'));
+    });
+
+    it('keeps counting one that was delivered, whoever supersedes its sequence', () => {
+      const sent = {
+        issuedAt: t('05T08:00:00'),
+        settlement: settle(PLANNED, outcome('sent', '05T08:30:00')),
+        owner: owner('cart-old', 'customer:s1:u1', '05T07:00:00'),
+      };
+      expect(lastCountingIncentiveAt([sent], arriving)).toEqual(t('05T08:30:00'));
+    });
   });
 });
 
@@ -191,6 +245,8 @@ describe(plannedIncentives.name, () => {
         sequence: 3,
         incentive: 'free_shipping',
         issuedAt,
+        // The sequence it rides on, ranked as the scheduler ranks a shopper's sequences.
+        owner: { cartId: 'c1', shopperKey: 'customer:s1:u1', lastActivityAt: new Date('2026-03-01T11:00:00.000Z') },
       },
     ]);
   });

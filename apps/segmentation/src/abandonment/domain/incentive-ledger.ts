@@ -1,4 +1,4 @@
-import type { Abandonment, DeliveryStatus } from '@reclaim/contracts';
+import { shopperKey, type Abandonment, type DeliveryStatus } from '@reclaim/contracts';
 import { incentiveSubjects } from './recovery-plan';
 
 /**
@@ -71,16 +71,40 @@ export function settle(current: IncentiveSettlement, outcome: TouchOutcome): Inc
   return earlier ? current : next;
 }
 
+/**
+ * The sequence an incentive rides on. The scheduler keeps one live sequence per cart and per
+ * shopper (`shopperKey`): the most recently touched cart's, by its last activity.
+ */
+export interface SequenceOwner {
+  cartId: string;
+  shopperKey: string;
+  lastActivityAt: Date;
+}
+
 export interface LedgerEntry {
   issuedAt: Date;
   settlement: IncentiveSettlement;
+  /** Null for rows recorded before the ledger kept it (they count while planned, as before). */
+  owner: SequenceOwner | null;
+}
+
+/**
+ * True for a pending incentive whose sequence the abandonment being planned will supersede (the
+ * same cart or the same shopper, touched earlier): the scheduler cancels that sequence, so the
+ * incentive will be released and must not deny the new, live sequence its own. Otherwise a
+ * shopper who leaves two carts close together — or comes back and leaves again — would get none.
+ */
+export function willBeSuperseded(entry: LedgerEntry, arriving: SequenceOwner): boolean {
+  if (entry.settlement.status !== 'planned' || !entry.owner) return false;
+  const sameLine = entry.owner.cartId === arriving.cartId || entry.owner.shopperKey === arriving.shopperKey;
+  return sameLine && entry.owner.lastActivityAt.getTime() < arriving.lastActivityAt.getTime();
 }
 
 /**
  * Where an incentive's cooldown starts, or undefined when it no longer counts: a pending one
  * from when it was planned, a delivered one from when it went out (never before it was planned).
  */
-export function cooldownStart(entry: LedgerEntry): Date | undefined {
+export function cooldownStart(entry: Pick<LedgerEntry, 'issuedAt' | 'settlement'>): Date | undefined {
   const { issuedAt, settlement } = entry;
   switch (settlement.status) {
     case 'released':
@@ -94,10 +118,17 @@ export function cooldownStart(entry: LedgerEntry): Date | undefined {
   }
 }
 
-/** The latest cooldown start among a shopper's incentives (what the cooldown is measured from). */
-export function lastCountingIncentiveAt(entries: ReadonlyArray<LedgerEntry>): Date | undefined {
+/**
+ * The latest cooldown start among a shopper's incentives (what the cooldown is measured from),
+ * leaving out the pending ones the `arriving` abandonment will supersede.
+ */
+export function lastCountingIncentiveAt(
+  entries: ReadonlyArray<LedgerEntry>,
+  arriving?: SequenceOwner,
+): Date | undefined {
   let last: Date | undefined;
   for (const entry of entries) {
+    if (arriving && willBeSuperseded(entry, arriving)) continue;
     const start = cooldownStart(entry);
     if (start && (!last || start.getTime() > last.getTime())) last = start;
   }
@@ -113,6 +144,18 @@ export interface PlannedIncentive {
   sequence: number;
   incentive: 'percent_10' | 'free_shipping';
   issuedAt: Date;
+  owner: SequenceOwner;
+}
+
+/** The sequence an abandonment starts, as the scheduler will rank it. */
+export function sequenceOwnerOf(
+  a: Pick<Abandonment, 'storeId' | 'cartId' | 'customer' | 'lastActivityAt'>,
+): SequenceOwner {
+  return {
+    cartId: a.cartId,
+    shopperKey: shopperKey(a.storeId, a.cartId, a.customer),
+    lastActivityAt: new Date(a.lastActivityAt),
+  };
 }
 
 /**
@@ -134,6 +177,7 @@ export function plannedIncentives(a: Abandonment, issuedAt: Date): PlannedIncent
             sequence: touch.sequence,
             incentive: touch.incentive,
             issuedAt,
+            owner: sequenceOwnerOf(a),
           },
         ],
   );

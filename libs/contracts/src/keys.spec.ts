@@ -1,4 +1,4 @@
-import { shopperKey } from './shopper-key';
+import { shopperKey } from './keys';
 
 describe(shopperKey.name, () => {
   const sut = shopperKey;
