@@ -182,11 +182,12 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
     expect(returningMails.some((m) => /with code/.test(m.mail.text ?? ''))).toBe(false);
     expect(valuesOn(Topics.incentives.name, returning.cartId)).toEqual([]);
 
-    // No email consent: nothing sent, and the skip is reported with its reason.
+    // No email consent: nothing sent. The shopper's `consent.email: false` became a withdrawal in the
+    // event's own Kafka transaction, so every planned touch is born cancelled with that reason.
     expect(smtp.to(noConsent.email)).toHaveLength(0);
-    const skipped = valuesOn<{ status: string; reason?: string }>(Topics.deliveries.name, noConsent.cartId);
-    expect(skipped.length).toBeGreaterThan(0);
-    expect(skipped.every((d) => d.status === 'skipped' && d.reason === 'no_consent')).toBe(true);
+    const stopped = valuesOn<{ status: string; reason?: string }>(Topics.deliveries.name, noConsent.cartId);
+    expect(stopped.length).toBeGreaterThan(0);
+    expect(stopped.every((d) => d.status === 'cancelled' && d.reason === 'consent_withdrawn')).toBe(true);
 
     // Deferred, not dropped: the night shopper's email arrives once the window has ended, and nothing came before.
     const nightMail = await pollUntil(

@@ -34,7 +34,7 @@ const CARTS = 300;
 const SPREAD_MS = 30_000; // carts are abandoned over this window
 // Each order is posted this long after its cart's email 1 is due (negative: before): early ones
 // are cancelled by the scheduler, the middle race the email service, late ones follow the message.
-const LEAD_MS = { min: -800, max: 3_000 };
+const LEAD_MS = { min: -800, max: 6_000 };
 const KILL_EMAIL_AT = 0.4; // of the spread
 const REPUBLISH_SHARE = 0.25;
 const KEY = 'race-store-key-0001';
