@@ -1,9 +1,37 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
-import type { PushConfig } from './config';
+import { DEV_RESUME_LINK_SECRET, PUSH_CONFIG, type PushConfig } from './config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { migrations } from './migrations';
+
+/** Says at start-up which transports are on, and warns about the development signing secret. */
+@Injectable()
+class ConfigReport implements OnApplicationBootstrap {
+  constructor(@Inject(PUSH_CONFIG) private readonly config: PushConfig) {}
+
+  onApplicationBootstrap(): void {
+    const logger = new Logger('PushConfig');
+    const on = [this.config.webPush && 'web push', this.config.fcm && 'FCM'].filter(Boolean);
+    if (on.length === 0)
+      logger.warn('neither VAPID keys nor an FCM service account: push touches are skipped (channel_not_configured)');
+    else logger.log(`push transports: ${on.join(', ')}`);
+    if (on.length > 0 && this.config.RESUME_LINK_SECRET === DEV_RESUME_LINK_SECRET)
+      logger.warn('RESUME_LINK_SECRET is the development default: anyone can forge resume links. Set a secret.');
+  }
+}
+
+@Module({})
+class PushConfigModule {
+  static register(config: PushConfig): DynamicModule {
+    return {
+      module: PushConfigModule,
+      global: true,
+      providers: [{ provide: PUSH_CONFIG, useValue: config }, ConfigReport],
+      exports: [PUSH_CONFIG],
+    };
+  }
+}
 
 @Module({})
 export class AppModule {
@@ -11,6 +39,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        PushConfigModule.register(config),
         PlatformModule.forRoot({ service: 'push', config, database: { migrations }, consumer: { group: 'push' } }),
         SuppressionModule.forRoot({ group: 'push', barrierTimeoutMs: config.SUPPRESSION_BARRIER_TIMEOUT_MS }),
         DeliveryModule,

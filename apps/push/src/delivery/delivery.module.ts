@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
-import { SendLedgerRepository } from './send-ledger.repository';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { PushDeliveryService } from './push-delivery.service';
+import { SendLedgerRepository } from './send-ledger.repository';
 import { TouchDueConsumer } from './touch-due.consumer';
 
-@Module({ controllers: [TouchDueConsumer], providers: [PushDeliveryService, SendLedgerRepository] })
+@Module({
+  imports: [SubscriptionsModule],
+  controllers: [TouchDueConsumer],
+  providers: [PushDeliveryService, SendLedgerRepository],
+})
 export class DeliveryModule {}

@@ -1,61 +1,294 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Contracts, DeliveryStatuses, type DeliveryStatus, type TouchDue } from '@reclaim/contracts';
-import { derivedId } from '@reclaim/core';
+import { Contracts, resumeLink, storeCartUrl, type Delivery, type TouchDue } from '@reclaim/contracts';
+import { derivedId, errorMessage } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
+import { PUSH_CONFIG, type PushConfig } from '../config';
+import type { PushTransportName } from '../subscriptions/domain/push-subscription';
+import { PushSubscriptionsRepository, type StoredSubscription } from '../subscriptions/push-subscriptions.repository';
 import { countDelivery } from './delivery-metrics';
+import { PushProviderUnavailableError, SuppressionCheckStaleError } from './domain/delivery-errors';
+import {
+  classifyFcmResponse,
+  classifyHandoffFailure,
+  classifyWebPushResponse,
+  type PushOutcome,
+} from './domain/push-outcome';
+import { buildResumeCard, type ResumeCard } from './domain/resume-card';
+import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
+import { FcmClient } from './fcm.client';
+import { HandoffFailure, HttpsConnector, type HttpsSession, type PreparedRequest } from './https-session';
 import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
+import { WebPushRequests } from './web-push.transport';
 
-/** The honest answer until a push adapter (web push, FCM) exists. */
+/** Neither web push (VAPID) nor FCM is configured. */
 export const CHANNEL_NOT_CONFIGURED = 'channel_not_configured';
+/** No subscription or token for the cart, nor for its customer's other carts. */
+export const NO_PUSH_SUBSCRIPTION = 'no_push_subscription';
+
+/** How many times a send checks suppressions in a row to get a verdict within the freshness bound. */
+const FRESH_CHECK_ROUNDS = 3;
+
+const addressOf = (s: StoredSubscription): string => (s.transport === 'web_push' ? s.endpoint : s.fcmToken);
+
+const parseJson = (body: Buffer): unknown => {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
 
 /**
- * Push touches for now: recorded once in the ledger, checked against suppressions (behind the
- * barrier), and answered with a `skipped` delivery — `suppressed:<reason>` or
- * `channel_not_configured` — so nothing is silently dropped. The provider comes in a later issue.
+ * One due push touch, end to end, like email (ADR 0005): claim the ledger row, find the cart's
+ * push address, build the resume card and its request, open the TLS connection, pass the
+ * suppression barrier within the freshness bound, write the request, record what the push service
+ * said, publish the delivery. Redelivery never sends twice; a touch whose previous attempt died
+ * between writing the request and recording the answer is reported `unknown`, never resent.
  */
 @Injectable()
 export class PushDeliveryService {
   private readonly logger = new Logger(PushDeliveryService.name);
+  private readonly connector: HttpsConnector;
+  private readonly webPush: WebPushRequests | undefined;
+  private readonly fcm: FcmClient | undefined;
+  private readonly transports: PushTransportName[];
 
   constructor(
+    @Inject(PUSH_CONFIG) private readonly config: PushConfig,
     private readonly ledger: SendLedgerRepository,
+    private readonly subscriptions: PushSubscriptionsRepository,
     @Inject(SuppressionView) private readonly suppressions: SuppressionView,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
-  ) {}
+  ) {
+    this.connector = new HttpsConnector(config.PUSH_EXTRA_CA_FILE, config.PUSH_REQUEST_TIMEOUT_MS);
+    this.webPush = config.webPush && new WebPushRequests(config.webPush, config.PUSH_TTL);
+    this.fcm = config.fcm && new FcmClient(config.fcm, config.FCM_API_BASE_URL, this.connector, config.PUSH_TTL);
+    this.transports = [...(this.webPush ? ['web_push' as const] : []), ...(this.fcm ? ['fcm' as const] : [])];
+  }
 
   async deliver(touch: TouchDue): Promise<void> {
-    let row = await this.ledger.claim(touch);
-    if (row.status === 'pending') {
-      await this.suppressions.catchUp();
-      const verdict = await this.suppressions.isSuppressed(recipientOf(touch));
-      row = await this.ledger.markSkipped(
-        touch.touchId,
+    const row = await this.ledger.claim(touch);
+    const decision = decideOnClaim(row.status);
+    if (decision.action === 'report') return this.report(touch, decision.status, row);
+    if (decision.action === 'mark_unknown') {
+      await this.ledger.markUnknown(touch.touchId, 'interrupted_while_sending');
+      return this.reportCurrent(touch);
+    }
+
+    if (this.transports.length === 0) {
+      // Nothing can go out; still say when the cart was stopped anyway.
+      const verdict = await this.checkSuppressions(touch);
+      return this.finish(
+        touch,
+        'skipped',
         verdict.suppressed ? `suppressed:${verdict.reason}` : CHANNEL_NOT_CONFIGURED,
       );
     }
-    await this.report(touch, row);
+    const subscription = await this.subscriptions.findFor(
+      touch.storeId,
+      touch.cartId,
+      touch.customer.id,
+      this.transports,
+    );
+    if (!subscription) {
+      const other = await this.subscriptions.findFor(touch.storeId, touch.cartId, touch.customer.id, [
+        'web_push',
+        'fcm',
+      ]);
+      return this.finish(
+        touch,
+        'skipped',
+        other ? `transport_not_configured:${other.transport}` : NO_PUSH_SUBSCRIPTION,
+      );
+    }
+
+    const card = this.card(touch);
+    const request = await this.prepare(touch, subscription, card);
+    if (!request) return;
+    // Connect and TLS come first: after the last suppression check only writing the request is
+    // left, so the freshness bound covers the hand-off itself (ADR 0005).
+    const session = await this.open(touch, request.url);
+    try {
+      const { verdict, clearedAt } = await this.freshCheck(touch);
+      if (verdict.suppressed) {
+        await this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
+        return;
+      }
+      if (!(await this.ledger.startSending(touch.touchId, subscription.transport))) return; // another delivery got there first
+      const sinceCheck = Date.now() - clearedAt;
+      if (sinceCheck > this.config.PUSH_SEND_FRESHNESS_MS) {
+        await this.ledger.releaseForRetry(touch.touchId, 'suppression_check_stale');
+        throw new SuppressionCheckStaleError(
+          `touch ${touch.touchId}: ${sinceCheck} ms since its suppression check; checking again`,
+        );
+      }
+      await this.handOver(touch, subscription, session, request);
+    } finally {
+      session.close();
+    }
+  }
+
+  private card(touch: TouchDue): ResumeCard {
+    const url = resumeLink(this.config.PUBLIC_BASE_URL, this.config.RESUME_LINK_SECRET, {
+      storeId: touch.storeId,
+      cartId: touch.cartId,
+      touchId: touch.touchId,
+      channel: 'push',
+      cartUrl: storeCartUrl(this.config.STORE_CART_URL_TEMPLATE, touch.storeId, touch.cartId),
+      now: new Date(),
+      ttlMs: this.config.RESUME_LINK_TTL,
+    });
+    return buildResumeCard(touch, url);
+  }
+
+  /**
+   * The request for the card, built before the check (encryption and VAPID for web push; the
+   * access token for FCM). Undefined when the subscription itself is unusable: it is then deleted
+   * and the touch recorded `failed`.
+   */
+  private async prepare(
+    touch: TouchDue,
+    subscription: StoredSubscription,
+    card: ResumeCard,
+  ): Promise<PreparedRequest | undefined> {
+    if (subscription.transport === 'web_push') {
+      if (!this.webPush) throw new Error('web push is not configured');
+      try {
+        return this.webPush.build(subscription, card);
+      } catch (error) {
+        this.logger.warn({ msg: 'unusable web push subscription', touchId: touch.touchId, error: errorMessage(error) });
+        await this.subscriptions.forget('web_push', subscription.endpoint, 'subscription_invalid');
+        await this.finish(touch, 'failed', 'subscription_invalid');
+        return undefined;
+      }
+    }
+    if (!this.fcm) throw new Error('FCM is not configured');
+    let accessToken: string;
+    try {
+      accessToken = await this.fcm.accessToken();
+    } catch (error) {
+      await this.ledger.recordFailedAttempt(touch.touchId, 'fcm_token_exchange_failed');
+      throw error;
+    }
+    return this.fcm.buildSend(subscription.fcmToken, card, accessToken);
+  }
+
+  /** A connection ready for the request; a failure here is before anything was written, so the touch is retried. */
+  private async open(touch: TouchDue, url: URL): Promise<HttpsSession> {
+    try {
+      return await this.connector.open(url);
+    } catch (error) {
+      const reason = error instanceof HandoffFailure ? classifyHandoffFailure(error).reason : 'push_unreachable';
+      await this.ledger.recordFailedAttempt(touch.touchId, reason);
+      throw new PushProviderUnavailableError(
+        `push service unreachable for touch ${touch.touchId}: ${errorMessage(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /**
+   * The suppression check, repeated while it took longer than the freshness bound; `clearedAt`
+   * is taken before the watermark read of the verdict returned.
+   */
+  private async freshCheck(touch: TouchDue) {
+    for (let round = 1; ; round++) {
+      const clearedAt = Date.now();
+      const verdict = await this.checkSuppressions(touch);
+      const fresh = Date.now() - clearedAt <= this.config.PUSH_SEND_FRESHNESS_MS;
+      if (verdict.suppressed || fresh || round >= FRESH_CHECK_ROUNDS) return { verdict, clearedAt };
+    }
+  }
+
+  private async checkSuppressions(touch: TouchDue) {
+    await this.suppressions.catchUp();
+    return this.suppressions.isSuppressed(recipientOf(touch));
+  }
+
+  /** The row is `sending`: write the request and record what the push service said. */
+  private async handOver(
+    touch: TouchDue,
+    subscription: StoredSubscription,
+    session: HttpsSession,
+    request: PreparedRequest,
+  ): Promise<void> {
+    let outcome: PushOutcome;
+    try {
+      const answer = await session.send(request);
+      outcome =
+        subscription.transport === 'web_push'
+          ? classifyWebPushResponse(answer.status, answer.headers.location, derivedId('push', touch.touchId))
+          : classifyFcmResponse(answer.status, parseJson(answer.body));
+    } catch (error) {
+      // Only a HandoffFailure says whether anything was written; anything else may have been.
+      outcome =
+        error instanceof HandoffFailure
+          ? classifyHandoffFailure(error)
+          : { kind: 'unknown', reason: `push_no_answer:${errorMessage(error).slice(0, 80)}` };
+    }
+    this.logger.log({
+      msg: 'push hand-off',
+      touchId: touch.touchId,
+      transport: subscription.transport,
+      outcome: outcome.kind,
+    });
+    switch (outcome.kind) {
+      case 'sent':
+        await this.ledger.markSent(touch.touchId, outcome.providerMessageId);
+        break;
+      case 'gone':
+        await this.ledger.markFailed(touch.touchId, outcome.reason);
+        await this.subscriptions.forget(subscription.transport, addressOf(subscription), outcome.reason);
+        break;
+      case 'rejected':
+        await this.ledger.markFailed(touch.touchId, outcome.reason);
+        break;
+      case 'unknown':
+        await this.ledger.markUnknown(touch.touchId, outcome.reason);
+        break;
+      case 'retry':
+        if (outcome.renewAccessToken) this.fcm?.forgetAccessToken();
+        await this.ledger.releaseForRetry(touch.touchId, outcome.reason);
+        throw new PushProviderUnavailableError(`push service did not take touch ${touch.touchId}: ${outcome.reason}`);
+    }
+    return this.reportCurrent(touch);
+  }
+
+  /** Records a final outcome decided before the provider was involved, then reports it. */
+  private async finish(touch: TouchDue, status: 'skipped' | 'failed', reason: string): Promise<void> {
+    if (status === 'skipped') await this.ledger.markSkipped(touch.touchId, reason);
+    else await this.ledger.markFailed(touch.touchId, reason);
+    return this.reportCurrent(touch);
+  }
+
+  /** Publishes the delivery for whatever final status the row now has (re-read: a concurrent attempt may have decided). */
+  private async reportCurrent(touch: TouchDue): Promise<void> {
+    const row = await this.ledger.find(touch.touchId);
+    if (!row) return;
+    const decision = decideOnClaim(row.status);
+    if (decision.action === 'report') await this.report(touch, decision.status, row);
   }
 
   /** Delivery ids are derived from touch and status: a repeated report is the same event. */
-  private async report(touch: TouchDue, row: LedgerRow): Promise<void> {
-    const status = DeliveryStatuses.find((s): s is DeliveryStatus => s === row.status);
-    if (!status) return; // still pending elsewhere: that attempt reports
-    await this.publisher.publish(Contracts.delivery, [
-      {
-        deliveryId: derivedId('push', touch.touchId, status),
-        touchId: touch.touchId,
-        abandonmentId: touch.abandonmentId,
-        storeId: touch.storeId,
-        cartId: touch.cartId,
-        channel: 'push',
-        sequence: touch.sequence,
-        status,
-        ...(row.reason ? { reason: row.reason } : {}),
-        at: new Date().toISOString(),
-      },
-    ]);
-    countDelivery(status, row.reason);
-    this.logger.log({ msg: 'touch answered', touchId: touch.touchId, status, reason: row.reason });
+  private async report(touch: TouchDue, status: FinalLedgerStatus, row: LedgerRow): Promise<void> {
+    const delivery: Delivery = {
+      deliveryId: derivedId('push', touch.touchId, status),
+      touchId: touch.touchId,
+      abandonmentId: touch.abandonmentId,
+      storeId: touch.storeId,
+      cartId: touch.cartId,
+      channel: 'push',
+      sequence: touch.sequence,
+      status: deliveryStatusOf(status),
+      at: new Date().toISOString(),
+    };
+    if (row.reason && status !== 'sent') delivery.reason = row.reason;
+    if (row.providerMessageId) delivery.providerMessageId = row.providerMessageId;
+    await this.publisher.publish(Contracts.delivery, [delivery]);
+    countDelivery(status, delivery.reason);
+    this.logger.log({ msg: 'touch answered', touchId: touch.touchId, status, reason: delivery.reason });
   }
 }

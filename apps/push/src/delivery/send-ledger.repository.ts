@@ -2,44 +2,131 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { TouchDue } from '@reclaim/contracts';
 import { AppError, DependencyUnavailableError, errorMessage } from '@reclaim/core';
+import { sourcesOf, type LedgerStatus } from './domain/send-ledger';
 
 export interface LedgerRow {
-  status: string;
+  touchId: string;
+  status: LedgerStatus;
   reason: string | null;
+  attempts: number;
+  providerMessageId: string | null;
 }
 
-/** One row per touch: a redelivered touch finds its row and is only reported again. */
+interface RawRow {
+  touch_id: string;
+  status: LedgerStatus;
+  reason: string | null;
+  attempts: number;
+  provider_message_id: string | null;
+}
+
+const toRow = (r: RawRow): LedgerRow => ({
+  touchId: r.touch_id,
+  status: r.status,
+  reason: r.reason,
+  attempts: r.attempts,
+  providerMessageId: r.provider_message_id,
+});
+
+/**
+ * The send ledger: one row per touch. Every move is a conditional UPDATE whose allowed source
+ * statuses come from the domain's state machine, so two deliveries of one touch can never both
+ * reach the provider.
+ */
 @Injectable()
 export class SendLedgerRepository {
   constructor(private readonly db: DataSource) {}
 
   /** Inserts the touch as pending, or returns the row it already has. */
   async claim(touch: TouchDue): Promise<LedgerRow> {
-    const rows: LedgerRow[] = await this.query(
+    const rows: RawRow[] = await this.query(
       `INSERT INTO send_ledger (touch_id, abandonment_id, store_id, cart_id, sequence, status)
        VALUES ($1, $2, $3, $4, $5, 'pending')
        ON CONFLICT (touch_id) DO UPDATE SET touch_id = send_ledger.touch_id
-       RETURNING status, reason`,
+       RETURNING touch_id, status, reason, attempts, provider_message_id`,
       [touch.touchId, touch.abandonmentId, touch.storeId, touch.cartId, touch.sequence],
     );
     const row = rows[0];
     if (!row) throw new Error(`send ledger claim returned no row for ${touch.touchId}`);
-    return row;
+    return toRow(row);
   }
 
-  /** pending → skipped, once; returns the row as it now is. */
-  async markSkipped(touchId: string, reason: string): Promise<LedgerRow> {
+  async find(touchId: string): Promise<LedgerRow | undefined> {
+    const rows: RawRow[] = await this.query(
+      'SELECT touch_id, status, reason, attempts, provider_message_id FROM send_ledger WHERE touch_id = $1',
+      [touchId],
+    );
+    return rows[0] ? toRow(rows[0]) : undefined;
+  }
+
+  /** pending → sending: only one caller wins; the loser must not send. */
+  startSending(touchId: string, transport: string): Promise<boolean> {
+    return this.move(touchId, 'sending', { attempts: true, transport });
+  }
+
+  markSent(touchId: string, providerMessageId: string): Promise<boolean> {
+    return this.move(touchId, 'sent', { providerMessageId, sentAt: true });
+  }
+
+  markSkipped(touchId: string, reason: string): Promise<boolean> {
+    return this.move(touchId, 'skipped', { reason });
+  }
+
+  markFailed(touchId: string, reason: string): Promise<boolean> {
+    return this.move(touchId, 'failed', { reason });
+  }
+
+  /** The provider's answer was lost (or a previous attempt died mid-send): never resend. */
+  markUnknown(touchId: string, reason: string): Promise<boolean> {
+    return this.move(touchId, 'unknown', { reason });
+  }
+
+  /** sending → pending: the provider certainly did not take the message; a retry may send it. */
+  releaseForRetry(touchId: string, reason: string): Promise<boolean> {
+    return this.move(touchId, 'pending', { reason });
+  }
+
+  /** A pending touch whose attempt failed before anything reached the provider (push service unreachable, token exchange failed): stays pending. */
+  async recordFailedAttempt(touchId: string, reason: string): Promise<void> {
     await this.query(
-      `UPDATE send_ledger SET status = 'skipped', reason = $2, updated_at = now() WHERE touch_id = $1 AND status = 'pending'`,
+      `UPDATE send_ledger SET reason = $2, attempts = attempts + 1, updated_at = now()
+       WHERE touch_id = $1 AND status = 'pending'`,
       [touchId, reason],
     );
-    const rows: LedgerRow[] = await this.query('SELECT status, reason FROM send_ledger WHERE touch_id = $1', [touchId]);
-    const row = rows[0];
-    if (!row) throw new Error(`send ledger has no row for ${touchId}`);
-    return row;
   }
 
-  /** Ledger errors are retriable: the touch is redelivered, never dead-lettered for a Postgres blip. */
+  private async move(
+    touchId: string,
+    to: LedgerStatus,
+    set: { reason?: string; providerMessageId?: string; attempts?: boolean; sentAt?: boolean; transport?: string },
+  ): Promise<boolean> {
+    const result: [unknown[], number] = await this.query(
+      `UPDATE send_ledger SET status = $2, updated_at = now(),
+         reason = COALESCE($4, reason),
+         provider_message_id = COALESCE($5, provider_message_id),
+         attempts = attempts + $6,
+         sent_at = CASE WHEN $7 THEN now() ELSE sent_at END,
+         transport = COALESCE($8, transport)
+       WHERE touch_id = $1 AND status = ANY($3)`,
+      [
+        touchId,
+        to,
+        sourcesOf(to),
+        set.reason ?? null,
+        set.providerMessageId ?? null,
+        set.attempts ? 1 : 0,
+        set.sentAt ?? false,
+        set.transport ?? null,
+      ],
+    );
+    return result[1] === 1;
+  }
+
+  /**
+   * Every ledger error is retriable: the touch is redelivered rather than dead-lettered, so a
+   * Postgres outage delays reminders instead of losing them (and a row left in `sending` by a
+   * failed write after the push service accepted is reported `unknown`, never resent).
+   */
   private async query<T>(sql: string, params: unknown[]): Promise<T> {
     try {
       const result: T = await this.db.query(sql, params);

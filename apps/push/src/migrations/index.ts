@@ -1,4 +1,5 @@
 import { CreateSuppressionView1764300000000 } from '@reclaim/suppression';
 import { SendLedger1764300000003 } from './1764300000003-send-ledger';
+import { PushSubscriptions1764600000000 } from './1764600000000-push-subscriptions';
 
-export const migrations = [CreateSuppressionView1764300000000, SendLedger1764300000003];
+export const migrations = [CreateSuppressionView1764300000000, SendLedger1764300000003, PushSubscriptions1764600000000];
