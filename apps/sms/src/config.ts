@@ -1,11 +1,96 @@
 import { z } from 'zod';
-import { envInt } from '@reclaim/core';
+import { envInt, parseDuration } from '@reclaim/core';
 import { baseConfigShape, envPort } from '@reclaim/platform';
+import { parseSmsStores } from './provider/domain/senders';
+
+export const DEV_RESUME_LINK_SECRET = 'dev-only-change-me';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((s) => {
+      try {
+        return parseDuration(s) > 0;
+      } catch {
+        return false;
+      }
+    }, 'must be a duration such as 7d, 48h, 30m')
+    .transform((s) => parseDuration(s));
+
+const baseUrl = (fallback: string) =>
+  z
+    .url()
+    .default(fallback)
+    .transform((s) => s.replace(/\/+$/, ''));
 
 export const SmsConfig = z.object({
   ...baseConfigShape,
+  /** `production` turns on the warning about the development signing secret. */
+  NODE_ENV: z.string().default('development'),
   SMS_PORT: envPort(3004),
+  /** Base URL of the SMS provider's REST API (Twilio-compatible: `{base}/2010-04-01/Accounts/{sid}/Messages.json`). */
+  SMS_PROVIDER_BASE_URL: baseUrl('https://api.twilio.com'),
+  /** Provider account SID (HTTP Basic user). Empty: the channel is not configured and every touch is skipped `channel_not_configured`. */
+  SMS_ACCOUNT_SID: z.string().default(''),
+  /** Provider auth token: HTTP Basic password and the key of `X-Twilio-Signature` on webhooks. Secret: never logged. Empty: not configured. */
+  SMS_AUTH_TOKEN: z.string().default(''),
+  /**
+   * Senders per store, JSON: `{"<storeId>": {"name": "Shop name", "from": "+15005550006"}}` (or
+   * `"messagingServiceSid": "MG…"` instead of `from`). A sender serves one store, so an inbound
+   * STOP is mapped to the store by the number it was sent to. A store without a sender: `channel_not_configured`.
+   */
+  SMS_STORES: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      const parsed = parseSmsStores(s);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  /**
+   * Public base URL of the sms service as the provider reaches it: status callbacks are requested at
+   * `{url}/sms/status`, and webhook signatures are checked over `{url}/sms/…`. Empty: no status
+   * callbacks, and the webhooks answer 503.
+   */
+  SMS_PUBLIC_URL: z
+    .union([z.literal(''), z.url()])
+    .default('')
+    .transform((s) => s.replace(/\/+$/, '')),
+  /**
+   * A message longer than this many segments is shortened (product title truncated); one that still
+   * does not fit is not sent (`failed`, `message_too_long`). The signed resume link alone is ~250 characters.
+   */
+  SMS_MAX_SEGMENTS: envInt(3, { min: 1, max: 10 }),
+  /** Connect timeout for the provider, and how long to wait for its answer once a request is written (then: `unknown`). */
+  SMS_PROVIDER_TIMEOUT_MS: envInt(10_000, { min: 100 }),
+  /**
+   * A request is written to the provider only within this many ms of the suppression barrier that
+   * cleared it, measured from the watermark read to the write on a connection already up; a slower
+   * path re-checks. Must stay well below ingestion's INGESTION_ORDER_ACK_GUARD_MS (ADR 0005).
+   */
+  SMS_SEND_FRESHNESS_MS: envInt(60, { min: 1, max: 1_000 }),
+  /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
+  PUBLIC_BASE_URL: baseUrl('http://localhost:3000'),
+  /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
+  STORE_CART_URL_TEMPLATE: z
+    .string()
+    .default('https://shop.example/cart/{cartId}')
+    .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL template with {cartId}'),
+  /** Signs resume links (shared with the channel services). */
+  RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
+  /** How long resume links work (real time, not scaled). */
+  RESUME_LINK_TTL: duration('7d'),
   /** How long a send waits for the suppression view to catch up before the touch is retried. */
   SUPPRESSION_BARRIER_TIMEOUT_MS: envInt(10_000, { min: 100 }),
 });
 export type SmsConfig = z.output<typeof SmsConfig>;
+
+/** Injection token for the parsed configuration. */
+export const SMS_CONFIG = Symbol('SMS_CONFIG');
+
+/** Keys whose values never reach a log line. */
+export const SMS_SECRET_KEYS = ['SMS_AUTH_TOKEN', 'RESUME_LINK_SECRET'] as const;

@@ -1,61 +1,244 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Contracts, DeliveryStatuses, type DeliveryStatus, type TouchDue } from '@reclaim/contracts';
-import { derivedId } from '@reclaim/core';
+import {
+  Contracts,
+  resumeLink,
+  storeCartUrl,
+  SuppressionScopes,
+  type Delivery,
+  type TouchDue,
+} from '@reclaim/contracts';
+import { derivedId, errorMessage } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
+import { SMS_CONFIG, type SmsConfig } from '../config';
+import { composeSms, type SmsContent } from '../content/domain/sms-content';
+import {
+  classifyProviderFailure,
+  failureReason,
+  recipientOptedOut,
+  type ProviderFailureFacts,
+} from '../provider/domain/provider-failure';
+import type { SmsStore } from '../provider/domain/senders';
+import {
+  SMS_PROVIDER,
+  SmsProviderError,
+  SmsWriteDeadlineMissedError,
+  type SmsProvider,
+  type SmsSession,
+} from '../provider/sms-provider';
+import { SmsProviderUnavailableError, SuppressionCheckStaleError } from './domain/delivery-errors';
 import { countDelivery } from './delivery-metrics';
+import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
 import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
 
-/** The honest answer until an SMS provider adapter exists. */
+/** The honest answer when no provider (or no sender for the touch's store) is configured. */
 export const CHANNEL_NOT_CONFIGURED = 'channel_not_configured';
 
+/** How many times a send checks suppressions in a row to get a verdict within the freshness bound. */
+const FRESH_CHECK_ROUNDS = 3;
+
 /**
- * SMS touches for now: recorded once in the ledger, checked against suppressions (behind the
- * barrier), and answered with a `skipped` delivery — `suppressed:<reason>` or
- * `channel_not_configured` — so nothing is silently dropped. The provider comes in a later issue.
+ * One due SMS touch, end to end, as the email service does it: claim the ledger row, pass the
+ * suppression barrier, compose within the segment limit, open the provider connection, check
+ * suppressions once more (fresh), write the request within the freshness bound, record, publish
+ * the delivery. Redelivery never sends twice; a touch whose attempt died (or lost the answer)
+ * after the request was written is reported `unknown` and never resent — the provider has no
+ * idempotency key.
  */
 @Injectable()
 export class SmsDeliveryService {
   private readonly logger = new Logger(SmsDeliveryService.name);
 
   constructor(
+    @Inject(SMS_CONFIG) private readonly config: SmsConfig,
     private readonly ledger: SendLedgerRepository,
+    @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
     @Inject(SuppressionView) private readonly suppressions: SuppressionView,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
   ) {}
 
   async deliver(touch: TouchDue): Promise<void> {
-    let row = await this.ledger.claim(touch);
-    if (row.status === 'pending') {
-      await this.suppressions.catchUp();
-      const verdict = await this.suppressions.isSuppressed(recipientOf(touch));
-      row = await this.ledger.markSkipped(
-        touch.touchId,
-        verdict.suppressed ? `suppressed:${verdict.reason}` : CHANNEL_NOT_CONFIGURED,
-      );
+    const row = await this.ledger.claim(touch);
+    const decision = decideOnClaim(row.status);
+    if (decision.action === 'report') return this.report(touch, decision.status, row);
+    if (decision.action === 'mark_unknown') {
+      await this.ledger.markUnknown(touch.touchId, 'interrupted_while_sending');
+      return this.reportCurrent(touch);
     }
-    await this.report(touch, row);
+
+    // A suppressed touch says so whatever the configuration; it never costs a connection.
+    const early = await this.checkSuppressions(touch);
+    if (early.suppressed) return this.finish(touch, 'skipped', `suppressed:${early.reason}`);
+    const store = this.config.SMS_STORES.get(touch.storeId);
+    if (!this.providerConfigured() || !store) return this.finish(touch, 'skipped', CHANNEL_NOT_CONFIGURED);
+    const phone = touch.customer.phone;
+    if (!phone) return this.finish(touch, 'skipped', 'no_phone_number');
+
+    const content = this.compose(touch, store);
+    if (!content) return this.finish(touch, 'failed', 'message_too_long');
+
+    // The connection is up before the last check, so only writing the request follows it (ADR 0005).
+    const session = await this.openProvider(touch);
+    try {
+      const { verdict, clearedAt } = await this.freshCheck(touch);
+      if (verdict.suppressed) {
+        await this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
+        return;
+      }
+      if (!(await this.ledger.startSending(touch.touchId, content))) return; // another delivery got there first
+      await this.handOver(touch, store, phone, content, session, clearedAt + this.config.SMS_SEND_FRESHNESS_MS);
+    } finally {
+      session.close();
+    }
+  }
+
+  private providerConfigured(): boolean {
+    return this.config.SMS_ACCOUNT_SID !== '' && this.config.SMS_AUTH_TOKEN !== '';
+  }
+
+  private compose(touch: TouchDue, store: SmsStore): SmsContent | undefined {
+    const cartUrl = storeCartUrl(this.config.STORE_CART_URL_TEMPLATE, touch.storeId, touch.cartId);
+    return composeSms({
+      storeName: store.name,
+      items: touch.cart.items,
+      sequence: touch.sequence,
+      maxSegments: this.config.SMS_MAX_SEGMENTS,
+      resumeUrl: resumeLink(this.config.PUBLIC_BASE_URL, this.config.RESUME_LINK_SECRET, {
+        storeId: touch.storeId,
+        cartId: touch.cartId,
+        touchId: touch.touchId,
+        channel: 'sms',
+        cartUrl,
+        now: new Date(),
+        ttlMs: this.config.RESUME_LINK_TTL,
+      }),
+    });
+  }
+
+  /**
+   * The suppression check, repeated while it took longer than the freshness bound (waiting for the
+   * view to reach one watermark usually brings it close to the next). `clearedAt` is taken before
+   * the watermark read of the verdict returned.
+   */
+  private async freshCheck(touch: TouchDue) {
+    for (let round = 1; ; round++) {
+      const clearedAt = Date.now();
+      const verdict = await this.checkSuppressions(touch);
+      const fresh = Date.now() - clearedAt <= this.config.SMS_SEND_FRESHNESS_MS;
+      if (verdict.suppressed || fresh || round >= FRESH_CHECK_ROUNDS) return { verdict, clearedAt };
+    }
+  }
+
+  /** The row is `sending`: write the request (by `writeBy` at the latest) and record what the provider said. */
+  private async handOver(
+    touch: TouchDue,
+    store: SmsStore,
+    phone: string,
+    content: SmsContent,
+    session: SmsSession,
+    writeBy: number,
+  ): Promise<void> {
+    let accepted: { sid: string; status: string };
+    try {
+      accepted = await session.send(
+        { to: phone, sender: store.sender, body: content.body, statusCallback: this.statusCallback(touch) },
+        writeBy,
+      );
+    } catch (error) {
+      if (error instanceof SmsWriteDeadlineMissedError) {
+        await this.ledger.releaseForRetry(touch.touchId, 'suppression_check_stale');
+        throw new SuppressionCheckStaleError(`touch ${touch.touchId}: ${error.message}; checking again`);
+      }
+      const facts: ProviderFailureFacts =
+        error instanceof SmsProviderError ? error.facts : { stage: 'after_write', networkCode: 'unexpected' };
+      const kind = classifyProviderFailure(facts);
+      const reason = failureReason(facts);
+      if (kind === 'transient') {
+        await this.ledger.releaseForRetry(touch.touchId, reason);
+        throw new SmsProviderUnavailableError(`provider did not take touch ${touch.touchId}: ${errorMessage(error)}`, {
+          cause: error,
+        });
+      }
+      this.logger.warn({ msg: 'SMS send failed', touchId: touch.touchId, kind, reason, error: errorMessage(error) });
+      if (kind === 'permanent') await this.ledger.markFailed(touch.touchId, reason);
+      else await this.ledger.markUnknown(touch.touchId, reason);
+      // The provider knows the recipient sent STOP to this sender: make it ours too, for every touch.
+      if (recipientOptedOut(facts)) await this.publishStop(touch.storeId, phone, `provider:${touch.touchId}`);
+      return this.reportCurrent(touch);
+    }
+    await this.ledger.markSent(touch.touchId, accepted.sid, accepted.status);
+    return this.reportCurrent(touch);
+  }
+
+  /** The status callback names the touch too, so a callback racing `markSent` still finds its row. */
+  private statusCallback(touch: TouchDue): string | undefined {
+    if (!this.config.SMS_PUBLIC_URL) return undefined;
+    return `${this.config.SMS_PUBLIC_URL}/sms/status?touchId=${encodeURIComponent(touch.touchId)}`;
+  }
+
+  /** A provider connection ready for a request; a failure here is before any request, so the touch is retried. */
+  private async openProvider(touch: TouchDue): Promise<SmsSession> {
+    try {
+      return await this.provider.open();
+    } catch (error) {
+      const reason = error instanceof SmsProviderError ? failureReason(error.facts) : 'network_error';
+      await this.ledger.recordFailedAttempt(touch.touchId, reason);
+      throw new SmsProviderUnavailableError(`provider unreachable for touch ${touch.touchId}: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  private async publishStop(storeId: string, phone: string, source: string): Promise<void> {
+    const now = new Date().toISOString();
+    await this.publisher.publish(Contracts.suppression, [
+      {
+        scope: SuppressionScopes.sms(storeId, phone),
+        storeId,
+        reason: 'sms_stop',
+        sourceEventId: derivedId('sms-stop', source),
+        suppressedAt: now,
+      },
+    ]);
+  }
+
+  private async checkSuppressions(touch: TouchDue) {
+    await this.suppressions.catchUp();
+    return this.suppressions.isSuppressed(recipientOf(touch));
+  }
+
+  /** Records a final outcome decided before the provider was involved, then reports it. */
+  private async finish(touch: TouchDue, status: 'skipped' | 'failed', reason: string): Promise<void> {
+    if (status === 'skipped') await this.ledger.markSkipped(touch.touchId, reason);
+    else await this.ledger.markFailed(touch.touchId, reason);
+    return this.reportCurrent(touch);
+  }
+
+  /** Publishes the delivery for whatever final status the row now has (re-read: a concurrent attempt may have decided). */
+  private async reportCurrent(touch: TouchDue): Promise<void> {
+    const row = await this.ledger.find(touch.touchId);
+    if (!row) return;
+    const decision = decideOnClaim(row.status);
+    if (decision.action === 'report') await this.report(touch, decision.status, row);
   }
 
   /** Delivery ids are derived from touch and status: a repeated report is the same event. */
-  private async report(touch: TouchDue, row: LedgerRow): Promise<void> {
-    const status = DeliveryStatuses.find((s): s is DeliveryStatus => s === row.status);
-    if (!status) return; // still pending elsewhere: that attempt reports
-    await this.publisher.publish(Contracts.delivery, [
-      {
-        deliveryId: derivedId('sms', touch.touchId, status),
-        touchId: touch.touchId,
-        abandonmentId: touch.abandonmentId,
-        storeId: touch.storeId,
-        cartId: touch.cartId,
-        channel: 'sms',
-        sequence: touch.sequence,
-        status,
-        ...(row.reason ? { reason: row.reason } : {}),
-        at: new Date().toISOString(),
-      },
-    ]);
-    countDelivery(status, row.reason);
-    this.logger.log({ msg: 'touch answered', touchId: touch.touchId, status, reason: row.reason });
+  private async report(touch: TouchDue, status: FinalLedgerStatus, row: LedgerRow): Promise<void> {
+    const delivery: Delivery = {
+      deliveryId: derivedId('sms', touch.touchId, status),
+      touchId: touch.touchId,
+      abandonmentId: touch.abandonmentId,
+      storeId: touch.storeId,
+      cartId: touch.cartId,
+      channel: 'sms',
+      sequence: touch.sequence,
+      status: deliveryStatusOf(status),
+      at: new Date().toISOString(),
+    };
+    if (row.reason && status !== 'sent') delivery.reason = row.reason;
+    if (row.providerMessageId) delivery.providerMessageId = row.providerMessageId;
+    await this.publisher.publish(Contracts.delivery, [delivery]);
+    countDelivery(status, delivery.reason);
+    this.logger.log({ msg: 'touch answered', touchId: touch.touchId, status, reason: delivery.reason });
   }
 }

@@ -1,0 +1,330 @@
+import type { INestApplication } from '@nestjs/common';
+import {
+  Contracts,
+  readResumeToken,
+  SuppressionScopes,
+  Topics,
+  type Suppression,
+  type TouchDue,
+} from '@reclaim/contracts';
+import { loadConfig, newId, verifyToken } from '@reclaim/core';
+import { EventPublisher, provisionTopics, topicFor } from '@reclaim/kafka';
+import { runService } from '@reclaim/platform';
+import {
+  collectTopics,
+  createTestDatabase,
+  freePort,
+  pollUntil,
+  testKafka,
+  uniquePrefix,
+  type TestDatabase,
+} from '@reclaim/testing';
+import { AppModule, SMS_NEST_OPTIONS } from '../src/app.module';
+import { SmsConfig } from '../src/config';
+import { SmsDeliveryService } from '../src/delivery/sms-delivery.service';
+import { twilioSignature } from '../src/provider/domain/twilio-signature';
+import { TwilioCapture } from './twilio-capture';
+
+const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
+const AUTH_TOKEN = 'test-auth-token';
+const SENDER = '+15005550006';
+const SECRET = 'int-spec-resume-secret';
+
+describe(`${SmsDeliveryService.name} with a provider`, () => {
+  const prefix = uniquePrefix('smsprov');
+  const { kafka, settings } = testKafka(prefix);
+  let database: TestDatabase;
+  let app: INestApplication;
+  let port: number;
+  let publicUrl: string;
+  let twilio: TwilioCapture;
+  let publisher: EventPublisher;
+  let observer: Awaited<ReturnType<typeof collectTopics>>;
+
+  let phoneCounter = 100;
+  const newPhone = () => `+1415555${String(phoneCounter++).padStart(4, '0')}`;
+
+  const touch = (phone: string, overrides: Partial<TouchDue> = {}): TouchDue => {
+    const id = newId().slice(0, 8);
+    return {
+      touchId: `touch-${id}`,
+      abandonmentId: `ab-${id}`,
+      storeId: 'store-1',
+      cartId: `cart-${id}`,
+      channel: 'sms',
+      sequence: 1,
+      template: 'sms-reminder',
+      incentive: 'none',
+      segment: 'first_time',
+      customer: { phone },
+      cart: { currency: 'USD', value: 1000, items: [{ sku: 'a', title: 'Blue Mug', quantity: 1, unitPrice: 1000 }] },
+      dueAt: new Date().toISOString(),
+      ...overrides,
+    };
+  };
+
+  type SeenDelivery = {
+    touchId: string;
+    status: string;
+    reason?: string;
+    deliveryId: string;
+    providerMessageId?: string;
+  };
+  const deliveriesOf = (touchId: string) =>
+    observer.records
+      .filter((r) => r.topic === topicFor(settings, Topics.deliveries.name))
+      .map((r) => r.value as SeenDelivery)
+      .filter((d) => d.touchId === touchId);
+  const suppressionsOf = (scope: string) =>
+    observer.records
+      .filter((r) => r.topic === topicFor(settings, Topics.suppressions.name) && r.key === scope)
+      .map((r) => r.value as Suppression | null);
+  const answer = async (t: TouchDue, count = 1) =>
+    pollUntil(() => deliveriesOf(t.touchId).length >= count && deliveriesOf(t.touchId), {
+      description: `${count} answer(s) for ${t.touchId}`,
+    });
+  const suppress = (scope: string, reason: Suppression['reason']) =>
+    publisher.publish(Contracts.suppression, [
+      { scope, storeId: 'store-1', reason, sourceEventId: newId(), suppressedAt: new Date().toISOString() },
+    ]);
+
+  /** Posts a webhook the way Twilio does: form-encoded, signed over the public URL and the sorted parameters. */
+  const webhook = (path: string, params: Record<string, string>, signature?: string) => {
+    const form = new URLSearchParams(params);
+    return fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': signature ?? twilioSignature(AUTH_TOKEN, `${publicUrl}${path}`, form),
+      },
+      body: form.toString(),
+    });
+  };
+  const inbound = (from: string, body: string, signature?: string) =>
+    webhook(
+      '/sms/inbound',
+      { MessageSid: `SM${newId().replace(/-/g, '')}`, AccountSid: ACCOUNT_SID, From: from, To: SENDER, Body: body },
+      signature,
+    );
+
+  beforeAll(async () => {
+    await provisionTopics(kafka, prefix);
+    database = await createTestDatabase('smsprov');
+    twilio = await TwilioCapture.start();
+    port = await freePort();
+    publicUrl = `http://127.0.0.1:${port}`;
+    const config = loadConfig(SmsConfig, {
+      KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
+      KAFKA_TOPIC_PREFIX: prefix,
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'warn',
+      SMS_PORT: String(port),
+      SMS_PROVIDER_BASE_URL: twilio.url,
+      SMS_ACCOUNT_SID: ACCOUNT_SID,
+      SMS_AUTH_TOKEN: AUTH_TOKEN,
+      SMS_STORES: JSON.stringify({ 'store-1': { name: 'Acme', from: SENDER } }),
+      SMS_PUBLIC_URL: publicUrl,
+      SMS_PROVIDER_TIMEOUT_MS: '1500',
+      PUBLIC_BASE_URL: 'https://go.acme.example',
+      RESUME_LINK_SECRET: SECRET,
+    });
+    app = await runService(AppModule.register(config), { port, host: '127.0.0.1', nest: SMS_NEST_OPTIONS });
+    publisher = new EventPublisher(kafka, settings, { source: '/reclaim/test' });
+    await publisher.connect();
+    observer = await collectTopics(kafka, [
+      topicFor(settings, Topics.deliveries.name),
+      topicFor(settings, Topics.suppressions.name),
+    ]);
+  });
+
+  afterAll(async () => {
+    await observer?.stop();
+    await publisher?.disconnect();
+    await app?.close();
+    await twilio?.stop();
+    await database?.drop();
+  });
+
+  it('sends a due touch once, with the resume link and the opt-out, and never again on redelivery', async () => {
+    const phone = newPhone();
+    const t = touch(phone);
+    await publisher.publish(Contracts.touchSms, [t]);
+    const [sent] = await answer(t);
+    expect(sent).toMatchObject({ status: 'sent' });
+
+    const [request] = twilio.requestsTo(phone);
+    expect(request?.path).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
+    expect(request?.contentType).toBe('application/x-www-form-urlencoded');
+    expect(request?.authorization).toBe(`Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`);
+    expect(request?.params).toMatchObject({
+      To: phone,
+      From: SENDER,
+      StatusCallback: `${publicUrl}/sms/status?touchId=${t.touchId}`,
+    });
+    const body = request?.params['Body'] ?? '';
+    expect(body).toMatch(/^Acme: you left Blue Mug in your cart\./);
+    expect(body.endsWith('Reply STOP to opt out')).toBe(true);
+    const token = /https:\/\/go\.acme\.example\/r\/(\S+)/.exec(body)?.[1] ?? '';
+    expect(readResumeToken(verifyToken(token, SECRET), new Date())).toMatchObject({
+      touchId: t.touchId,
+      cartId: t.cartId,
+      channel: 'sms',
+    });
+    expect(sent?.providerMessageId).toBe(request?.sid);
+
+    await publisher.publish(Contracts.touchSms, [t]);
+    const both = await answer(t, 2);
+    expect(new Set(both.map((d) => d.deliveryId)).size).toBe(1);
+    expect(twilio.requestsTo(phone)).toHaveLength(1);
+  });
+
+  it('skips a touch to a number that sent STOP, or whose SMS consent was withdrawn, without calling the provider', async () => {
+    const stopped = touch(newPhone());
+    const withdrawn = touch(newPhone(), { customer: { id: `cust-${newId().slice(0, 6)}` } });
+    withdrawn.customer.phone = newPhone();
+    await suppress(SuppressionScopes.sms('store-1', stopped.customer.phone ?? ''), 'sms_stop');
+    await suppress(
+      SuppressionScopes.consent('sms', 'store-1', { kind: 'customer', value: withdrawn.customer.id ?? '' }),
+      'consent_withdrawn',
+    );
+    await publisher.publish(Contracts.touchSms, [stopped, withdrawn]);
+    expect((await answer(stopped))[0]).toMatchObject({ status: 'skipped', reason: 'suppressed:sms_stop' });
+    expect((await answer(withdrawn))[0]).toMatchObject({ status: 'skipped', reason: 'suppressed:consent_withdrawn' });
+    expect(twilio.requestsTo(stopped.customer.phone ?? '')).toHaveLength(0);
+    expect(twilio.requestsTo(withdrawn.customer.phone ?? '')).toHaveLength(0);
+  });
+
+  it('retries a 5xx and sends the message once', async () => {
+    const phone = newPhone();
+    twilio.behaveFor(phone, [{ kind: 'error', status: 503, code: 20503, message: 'Service Unavailable' }]);
+    const t = touch(phone);
+    await publisher.publish(Contracts.touchSms, [t]);
+    const [d] = await answer(t);
+    expect(d).toMatchObject({ status: 'sent' });
+    const requests = twilio.requestsTo(phone);
+    expect(requests).toHaveLength(2);
+    expect(d?.providerMessageId).toBe(requests[1]?.sid);
+    expect(deliveriesOf(t.touchId).every((x) => x.status === 'sent')).toBe(true);
+  });
+
+  it('records a touch whose request was written and never answered as unknown, and never resends it', async () => {
+    const phone = newPhone();
+    twilio.behaveFor(phone, [{ kind: 'hang' }]);
+    const t = touch(phone);
+    await publisher.publish(Contracts.touchSms, [t]);
+    const [d] = await answer(t);
+    expect(d).toMatchObject({ status: 'unknown', reason: 'network_TIMEOUT' });
+    await publisher.publish(Contracts.touchSms, [t]);
+    const both = await answer(t, 2);
+    expect(both.map((x) => x.status)).toEqual(['unknown', 'unknown']);
+    expect(twilio.requestsTo(phone)).toHaveLength(1);
+  });
+
+  it('records a refused number as failed; 21610 also stops the number for the next touches', async () => {
+    const invalid = newPhone();
+    twilio.behaveFor(invalid, [{ kind: 'error', status: 400, code: 21211, message: "The 'To' number is not valid." }]);
+    const a = touch(invalid);
+    const unsubscribed = newPhone();
+    twilio.behaveFor(unsubscribed, [
+      { kind: 'error', status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' },
+    ]);
+    const b = touch(unsubscribed);
+    await publisher.publish(Contracts.touchSms, [a, b]);
+    expect((await answer(a))[0]).toMatchObject({ status: 'failed', reason: 'twilio_21211' });
+    expect((await answer(b))[0]).toMatchObject({ status: 'failed', reason: 'twilio_21610' });
+    await pollUntil(() => suppressionsOf(SuppressionScopes.sms('store-1', unsubscribed)).length > 0, {
+      description: 'sms_stop from 21610',
+    });
+    const next = touch(unsubscribed);
+    await publisher.publish(Contracts.touchSms, [next]);
+    expect((await answer(next))[0]).toMatchObject({ status: 'skipped', reason: 'suppressed:sms_stop' });
+    expect(twilio.requestsTo(unsubscribed)).toHaveLength(1);
+  });
+
+  it('honours an inbound STOP at once, confirms it in TwiML, and START lifts it', async () => {
+    const phone = newPhone();
+    const res = await inbound(phone, ' Stop ');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/xml/);
+    expect(await res.text()).toMatch(/<Response><Message>Acme: You are unsubscribed.*<\/Message><\/Response>$/);
+    const [stop] = await pollUntil(
+      () =>
+        suppressionsOf(SuppressionScopes.sms('store-1', phone)).length > 0 &&
+        suppressionsOf(SuppressionScopes.sms('store-1', phone)),
+      {
+        description: 'the sms_stop suppression',
+      },
+    );
+    expect(stop).toMatchObject({ reason: 'sms_stop', storeId: 'store-1' });
+
+    const t = touch(phone);
+    await publisher.publish(Contracts.touchSms, [t]);
+    expect((await answer(t))[0]).toMatchObject({ status: 'skipped', reason: 'suppressed:sms_stop' });
+    expect(twilio.requestsTo(phone)).toHaveLength(0);
+
+    const help = await inbound(phone, 'help');
+    expect(await help.text()).toMatch(/Acme: .*Reply STOP to opt out\./);
+
+    expect((await inbound(phone, 'START')).status).toBe(200);
+    await pollUntil(() => suppressionsOf(SuppressionScopes.sms('store-1', phone)).at(-1) === null, {
+      description: 'the tombstone that lifts the STOP',
+    });
+    const again = touch(phone);
+    await publisher.publish(Contracts.touchSms, [again]);
+    expect((await answer(again))[0]).toMatchObject({ status: 'sent' });
+  });
+
+  it('rejects a badly signed inbound STOP with 403 and changes nothing', async () => {
+    const phone = newPhone();
+    const forged = await inbound(phone, 'STOP', 'bm90LWEtc2lnbmF0dXJl');
+    expect(forged.status).toBe(403);
+    const wrongKey = await webhook(
+      '/sms/inbound',
+      { MessageSid: 'SMforged', From: phone, To: SENDER, Body: 'STOP' },
+      twilioSignature(
+        'another-token',
+        `${publicUrl}/sms/inbound`,
+        new URLSearchParams({ MessageSid: 'SMforged', From: phone, To: SENDER, Body: 'STOP' }),
+      ),
+    );
+    expect(wrongKey.status).toBe(403);
+
+    const t = touch(phone);
+    await publisher.publish(Contracts.touchSms, [t]);
+    expect((await answer(t))[0]).toMatchObject({ status: 'sent' });
+    expect(suppressionsOf(SuppressionScopes.sms('store-1', phone))).toHaveLength(0);
+  });
+
+  it('turns an undelivered status callback into a bounced delivery, once', async () => {
+    const phone = newPhone();
+    const t = touch(phone);
+    await publisher.publish(Contracts.touchSms, [t]);
+    const [sent] = await answer(t);
+    const sid = sent?.providerMessageId ?? '';
+    const callback = {
+      MessageSid: sid,
+      SmsSid: sid,
+      AccountSid: ACCOUNT_SID,
+      From: SENDER,
+      To: phone,
+      MessageStatus: 'undelivered',
+      SmsStatus: 'undelivered',
+      ErrorCode: '30003',
+      ApiVersion: '2010-04-01',
+    };
+    const path = `/sms/status?touchId=${t.touchId}`;
+    expect(
+      (await webhook(path, { ...callback, MessageStatus: 'delivered', SmsStatus: 'delivered', ErrorCode: '' })).status,
+    ).toBe(200);
+    expect((await webhook(path, callback)).status).toBe(200);
+    expect((await webhook(path, callback)).status).toBe(200); // Twilio retried it
+    expect((await webhook(path, callback, 'AAAA')).status).toBe(403);
+    const all = await answer(t, 2);
+    expect(all[1]).toMatchObject({ status: 'bounced', reason: 'provider_undelivered:30003', providerMessageId: sid });
+    // a later touch's answer is published after any duplicate bounce would have been
+    const marker = touch(newPhone());
+    await publisher.publish(Contracts.touchSms, [marker]);
+    await answer(marker);
+    expect(deliveriesOf(t.touchId).filter((d) => d.status === 'bounced')).toHaveLength(1);
+  });
+});
