@@ -194,6 +194,14 @@ describe(`${SmsDeliveryService.name} with a provider`, () => {
     expect(twilio.requestsTo(withdrawn.customer.phone ?? '')).toHaveLength(0);
   });
 
+  it('skips a touch for a store without a sender as channel_not_configured', async () => {
+    const phone = newPhone();
+    const t = touch(phone, { storeId: 'store-without-sender' });
+    await publisher.publish(Contracts.touchSms, [t]);
+    expect((await answer(t))[0]).toMatchObject({ status: 'skipped', reason: 'channel_not_configured' });
+    expect(twilio.requestsTo(phone)).toHaveLength(0);
+  });
+
   it('retries a 5xx and sends the message once', async () => {
     const phone = newPhone();
     twilio.behaveFor(phone, [{ kind: 'error', status: 503, code: 20503, message: 'Service Unavailable' }]);
