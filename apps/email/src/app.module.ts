@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { Topics } from '@reclaim/contracts';
 import { PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
 import { DEV_RESUME_LINK_SECRET, EMAIL_CONFIG, type EmailConfig } from './config';
@@ -45,7 +46,9 @@ export class AppModule {
           service: 'email',
           config,
           database: { migrations },
-          consumer: { group: 'email' },
+          // Touches of different carts are independent (one ledger row each): every partition of the
+          // touch topic is worked at once, so one slow SMTP hand-off does not hold up the others.
+          consumer: { group: 'email', partitionsConsumedConcurrently: Topics.touchesEmail.partitions },
         }),
         SuppressionModule.forRoot({ group: 'email', barrierTimeoutMs: config.SUPPRESSION_BARRIER_TIMEOUT_MS }),
         DeliveryModule,
