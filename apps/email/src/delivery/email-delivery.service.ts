@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Contracts, resumeLink, storeCartUrl, type Delivery, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
+import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
@@ -10,9 +11,8 @@ import { EmailContent } from '../content/domain/email-content';
 import { stockView } from '../content/domain/stock';
 import { ProductFactsRepository } from '../products/product-facts.repository';
 import { unsubscribeToken } from '../content/domain/links';
-import { SmtpUnavailableError, SuppressionCheckStaleError } from './domain/delivery-errors';
+import { SmtpUnavailableError } from './domain/delivery-errors';
 import { countDelivery } from './delivery-metrics';
-import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
 import { classifySmtpFailure } from './domain/smtp-failure';
 import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
 import { SmtpMailer, smtpErrorFacts, type ComposedEmail, type SmtpSession } from './smtp-mailer';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { TouchDue } from '@reclaim/contracts';
 import { AppError, DependencyUnavailableError, errorMessage } from '@reclaim/core';
-import { sourcesOf, type LedgerStatus } from './domain/send-ledger';
+import { sourcesOf, type LedgerStatus } from '@reclaim/delivery';
 
 export interface LedgerRow {
   touchId: string;

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Contracts, resumeLink, storeCartUrl, type Delivery, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
+import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { PUSH_CONFIG, type PushConfig } from '../config';
 import type { PushTransportName } from '../subscriptions/domain/push-subscription';
 import { PushSubscriptionsRepository, type StoredSubscription } from '../subscriptions/push-subscriptions.repository';
 import { countDelivery } from './delivery-metrics';
-import { PushProviderUnavailableError, SuppressionCheckStaleError } from './domain/delivery-errors';
+import { PushProviderUnavailableError } from './domain/delivery-errors';
 import {
   classifyFcmResponse,
   classifyHandoffFailure,
@@ -15,7 +16,6 @@ import {
   type PushOutcome,
 } from './domain/push-outcome';
 import { buildResumeCard, type ResumeCard } from './domain/resume-card';
-import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
 import { FcmClient } from './fcm.client';
 import { HandoffFailure, HttpsConnector, type HttpsSession, type PreparedRequest } from './https-session';
 import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';

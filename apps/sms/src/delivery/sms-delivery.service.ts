@@ -8,6 +8,7 @@ import {
   type TouchDue,
 } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
+import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { SMS_CONFIG, type SmsConfig } from '../config';
@@ -26,9 +27,8 @@ import {
   type SmsProvider,
   type SmsSession,
 } from '../provider/sms-provider';
-import { SmsProviderUnavailableError, SuppressionCheckStaleError } from './domain/delivery-errors';
+import { SmsProviderUnavailableError } from './domain/delivery-errors';
 import { countDelivery } from './delivery-metrics';
-import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
 import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
 
 /** The honest answer when no provider (or no sender for the touch's store) is configured. */

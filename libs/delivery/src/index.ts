@@ -1,0 +1,2 @@
+export * from './domain/send-ledger';
+export * from './domain/stale-check';
