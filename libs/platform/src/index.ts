@@ -2,3 +2,4 @@ export * from './base-config';
 export * from './platform.module';
 export * from './run-service';
 export * from './polling-loop';
+export * from './feed-consumer';

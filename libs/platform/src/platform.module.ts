@@ -27,6 +27,7 @@ import {
 } from '@reclaim/kafka';
 import { openDatabase } from '@reclaim/persistence';
 import type { BaseConfig, ServiceName } from './base-config';
+import { nestRecordLog } from './feed-consumer';
 
 export interface PlatformOptions {
   service: ServiceName;
@@ -257,8 +258,7 @@ export class PlatformModule {
             groupId: ConsumerGroups[consumer.group],
             deadLetterTopic: deadLetterTopicSpec(consumer.group).name,
             partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently ?? 3,
-            log: (level, message, extra) =>
-              transportLogger[level === 'info' ? 'log' : level](extra ? { msg: message, ...extra } : message),
+            log: nestRecordLog(transportLogger),
           });
         },
       },

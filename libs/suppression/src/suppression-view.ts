@@ -10,6 +10,7 @@ import {
   type IncomingRecord,
   type KafkaSettings,
 } from '@reclaim/kafka';
+import { nestRecordLog } from '@reclaim/platform';
 import {
   candidateScopes,
   caughtUp,
@@ -69,8 +70,7 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
       partitionsConsumedConcurrently: Topics.suppressions.partitions,
       handler: (record) => this.apply(record),
       onSkippedOffsets: ({ partition, nextOffset }) => this.advancePast(partition, nextOffset),
-      log: (level, message, extra) =>
-        this.logger[level === 'info' ? 'log' : level](extra ? { msg: message, ...extra } : message),
+      log: nestRecordLog(this.logger),
     });
     await this.consumer.start();
   }

@@ -1,13 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConsumerGroups, Contracts, deadLetterTopicSpec, Topics } from '@reclaim/contracts';
-import { Kafka, parseRecord, RecordConsumer, type IncomingRecord, type KafkaSettings } from '@reclaim/kafka';
-import { KAFKA_SETTINGS } from '@reclaim/platform';
+import { Kafka, parseRecord, type IncomingRecord, type KafkaSettings } from '@reclaim/kafka';
+import { FeedConsumer, KAFKA_SETTINGS } from '@reclaim/platform';
 import { productObservations } from './domain/product-observations';
 import { ProductFactsRepository } from './product-facts.repository';
 
@@ -19,43 +13,24 @@ import { ProductFactsRepository } from './product-facts.repository';
  * dead-lettered. Applying a record twice changes nothing (newest fact per field wins).
  */
 @Injectable()
-export class ProductFactsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ProductFactsConsumer extends FeedConsumer {
   static readonly groupId = `${ConsumerGroups.email}.product-facts`;
-  private readonly logger = new Logger(ProductFactsConsumer.name);
-  private consumer: RecordConsumer | undefined;
 
   constructor(
-    @Inject(Kafka) private readonly kafka: Kafka,
-    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    @Inject(Kafka) kafka: Kafka,
+    @Inject(KAFKA_SETTINGS) settings: KafkaSettings,
     private readonly facts: ProductFactsRepository,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.consumer) return;
-    this.consumer = new RecordConsumer(this.kafka, this.settings, {
+  ) {
+    super(kafka, settings, {
       groupId: ProductFactsConsumer.groupId,
       topics: [Topics.storefrontEvents.name],
       deadLetterTopic: deadLetterTopicSpec('email').name,
       partitionsConsumedConcurrently: 3,
-      handler: (record) => this.apply(record),
-      log: (level, message, extra) =>
-        this.logger[level === 'info' ? 'log' : level](extra ? { msg: message, ...extra } : message),
     });
-    await this.consumer.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    await consumer?.stop();
-  }
-
-  health(): { up: boolean; detail: string } {
-    return this.consumer?.health() ?? { up: false, detail: 'product facts consumer not started' };
   }
 
   /** Invalid → InvalidInputError (dead-lettered); Postgres down → DependencyUnavailableError (retried). */
-  private async apply(record: IncomingRecord): Promise<void> {
+  protected async apply(record: IncomingRecord): Promise<void> {
     const { payload } = parseRecord(Contracts.storefrontEvent, record);
     await this.facts.recordObservations(payload.storeId, productObservations(payload.event));
   }
