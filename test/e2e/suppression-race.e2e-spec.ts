@@ -97,7 +97,7 @@ describe('suppression guarantee under races, on the whole path, with redelivery'
       RESUME_LINK_SECRET: 'race-resume-secret',
       PUBLIC_BASE_URL: ingestion,
       EMAIL_PUBLIC_URL: `http://127.0.0.1:${ports.email}`,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env['RACE_LOG_LEVEL'] ?? 'warn',
       // The guarantee holds for any freshness bound below the guard (ADR 0005). Wider than the
       // defaults (60 / 200 ms) here, so that on a loaded 2-core machine running four services, the
       // broker and the test, the email service still gets messages out between orders.

@@ -60,12 +60,11 @@ export class EmailDeliveryService {
 
     const template = resolveTemplate(touch.template);
     if (!template) return this.finish(touch, 'failed', `unknown_template:${touch.template}`);
-    if (touch.incentive !== 'none') {
-      // A code is published to the store as soon as it is issued: never issue one for a cart that
-      // is already suppressed (the fresh check before SMTP below still decides the send).
-      const early = await this.checkSuppressions(touch, email);
-      if (early.suppressed) return this.finish(touch, 'skipped', `suppressed:${early.reason}`);
-    }
+    // A touch already suppressed costs no rendering and no SMTP connection, and no incentive code is
+    // issued (codes are published to the store) for a bought cart. The fresh check before the
+    // hand-off below still decides the send.
+    const early = await this.checkSuppressions(touch, email);
+    if (early.suppressed) return this.finish(touch, 'skipped', `suppressed:${early.reason}`);
     // Today's stock and prices over the snapshot; nothing buyable → no message (and no code issued).
     const cart = await this.currentCart(touch);
     if (!stockView(cart)) return this.finish(touch, 'skipped', 'nothing_in_stock');
