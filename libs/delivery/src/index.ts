@@ -1,2 +1,3 @@
 export * from './domain/send-ledger';
 export * from './domain/stale-check';
+export * from './send-ledger.repository';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmailDeliveryService } from './email-delivery.service';
-import { SendLedgerRepository } from './send-ledger.repository';
+import { SendLedgerRepository } from '@reclaim/delivery';
 import { SmtpMailer } from './smtp-mailer';
 import { TouchDueConsumer } from './touch-due.consumer';
 import { IncentiveCodesRepository } from '../incentives/incentive-codes.repository';

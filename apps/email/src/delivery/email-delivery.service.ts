@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Contracts, resumeLink, storeCartUrl, type Delivery, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
-import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus, SuppressionCheckStaleError } from '@reclaim/delivery';
+import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus, type LedgerRow, SendLedgerRepository, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
@@ -14,7 +14,6 @@ import { unsubscribeToken } from '../content/domain/links';
 import { SmtpUnavailableError } from './domain/delivery-errors';
 import { countDelivery } from './delivery-metrics';
 import { classifySmtpFailure } from './domain/smtp-failure';
-import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
 import { SmtpMailer, smtpErrorFacts, type ComposedEmail, type SmtpSession } from './smtp-mailer';
 import type { IssuedCode } from '../incentives/incentive-codes.repository';
 import { IncentiveService } from '../incentives/incentive.service';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { PushDeliveryService } from './push-delivery.service';
-import { SendLedgerRepository } from './send-ledger.repository';
+import { SendLedgerRepository } from '@reclaim/delivery';
 import { TouchDueConsumer } from './touch-due.consumer';
 
 @Module({

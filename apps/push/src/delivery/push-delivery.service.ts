@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Contracts, resumeLink, storeCartUrl, type Delivery, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
-import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus, SuppressionCheckStaleError } from '@reclaim/delivery';
+import {
+  decideOnClaim,
+  deliveryStatusOf,
+  type FinalLedgerStatus,
+  type LedgerRow,
+  SendLedgerRepository,
+  SuppressionCheckStaleError,
+} from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { PUSH_CONFIG, type PushConfig } from '../config';
@@ -18,7 +25,6 @@ import {
 import { buildResumeCard, type ResumeCard } from './domain/resume-card';
 import { FcmClient } from './fcm.client';
 import { HandoffFailure, HttpsConnector, type HttpsSession, type PreparedRequest } from './https-session';
-import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
 import { WebPushRequests } from './web-push.transport';
 
 /** Neither web push (VAPID) nor FCM is configured. */
@@ -115,7 +121,7 @@ export class PushDeliveryService {
         await this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
         return;
       }
-      if (!(await this.ledger.startSending(touch.touchId, subscription.transport))) return; // another delivery got there first
+      if (!(await this.ledger.startSending(touch.touchId, { transport: subscription.transport }))) return; // another delivery got there first
       const sinceCheck = Date.now() - clearedAt;
       if (sinceCheck > this.config.PUSH_SEND_FRESHNESS_MS) {
         await this.ledger.releaseForRetry(touch.touchId, 'suppression_check_stale');

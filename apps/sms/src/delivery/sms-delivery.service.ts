@@ -8,7 +8,13 @@ import {
   type TouchDue,
 } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
-import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus, SuppressionCheckStaleError } from '@reclaim/delivery';
+import {
+  decideOnClaim,
+  deliveryStatusOf,
+  type FinalLedgerStatus,
+  type LedgerRow,
+  SuppressionCheckStaleError,
+} from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { SMS_CONFIG, type SmsConfig } from '../config';
@@ -29,7 +35,7 @@ import {
 } from '../provider/sms-provider';
 import { SmsProviderUnavailableError } from './domain/delivery-errors';
 import { countDelivery } from './delivery-metrics';
-import { SendLedgerRepository, type LedgerRow } from './send-ledger.repository';
+import { SmsSendLedgerRepository } from './send-ledger.repository';
 
 /** The honest answer when no provider (or no sender for the touch's store) is configured. */
 export const CHANNEL_NOT_CONFIGURED = 'channel_not_configured';
@@ -51,7 +57,7 @@ export class SmsDeliveryService {
 
   constructor(
     @Inject(SMS_CONFIG) private readonly config: SmsConfig,
-    private readonly ledger: SendLedgerRepository,
+    private readonly ledger: SmsSendLedgerRepository,
     @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
     @Inject(SuppressionView) private readonly suppressions: SuppressionView,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
@@ -85,7 +91,8 @@ export class SmsDeliveryService {
         await this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
         return;
       }
-      if (!(await this.ledger.startSending(touch.touchId, content))) return; // another delivery got there first
+      if (!(await this.ledger.startSending(touch.touchId, { segments: content.segments, encoding: content.encoding })))
+        return; // another delivery got there first
       await this.handOver(touch, store, phone, content, session, clearedAt + this.config.SMS_SEND_FRESHNESS_MS);
     } finally {
       session.close();
@@ -166,7 +173,7 @@ export class SmsDeliveryService {
       if (recipientOptedOut(facts)) await this.publishStop(touch.storeId, phone, `provider:${touch.touchId}`);
       return this.reportCurrent(touch);
     }
-    await this.ledger.markSent(touch.touchId, accepted.sid, accepted.status);
+    await this.ledger.markSent(touch.touchId, accepted.sid, { provider_status: accepted.status });
     return this.reportCurrent(touch);
   }
 

@@ -3,7 +3,7 @@ import { Contracts, SuppressionScopes, type Delivery } from '@reclaim/contracts'
 import { derivedId } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { SMS_CONFIG, type SmsConfig } from '../config';
-import { SendLedgerRepository } from '../delivery/send-ledger.repository';
+import { SmsSendLedgerRepository } from '../delivery/send-ledger.repository';
 import { TWILIO_UNSUBSCRIBED_RECIPIENT } from '../provider/domain/provider-failure';
 import { storeForInbound } from '../provider/domain/senders';
 import { verifyTwilioSignature } from '../provider/domain/twilio-signature';
@@ -27,7 +27,7 @@ export class WebhooksService {
     @Inject(SMS_CONFIG) private readonly config: SmsConfig,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     private readonly events: WebhookEventsRepository,
-    private readonly ledger: SendLedgerRepository,
+    private readonly ledger: SmsSendLedgerRepository,
   ) {}
 
   /** Checks the signature over `{SMS_PUBLIC_URL}{path and query}` and the form parameters of the raw body. */

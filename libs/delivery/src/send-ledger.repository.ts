@@ -2,10 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { TouchDue } from '@reclaim/contracts';
 import { AppError, DependencyUnavailableError, errorMessage } from '@reclaim/core';
-import { sourcesOf, type LedgerStatus } from '@reclaim/delivery';
+import { sourcesOf, type LedgerStatus } from './domain/send-ledger';
 
 export interface LedgerRow {
   touchId: string;
+  abandonmentId: string;
+  storeId: string;
+  cartId: string;
+  sequence: number;
   status: LedgerStatus;
   reason: string | null;
   attempts: number;
@@ -14,24 +18,40 @@ export interface LedgerRow {
 
 interface RawRow {
   touch_id: string;
+  abandonment_id: string;
+  store_id: string;
+  cart_id: string;
+  sequence: number;
   status: LedgerStatus;
   reason: string | null;
   attempts: number;
   provider_message_id: string | null;
 }
 
+const COLUMNS = 'touch_id, abandonment_id, store_id, cart_id, sequence, status, reason, attempts, provider_message_id';
+
 const toRow = (r: RawRow): LedgerRow => ({
   touchId: r.touch_id,
+  abandonmentId: r.abandonment_id,
+  storeId: r.store_id,
+  cartId: r.cart_id,
+  sequence: r.sequence,
   status: r.status,
   reason: r.reason,
   attempts: r.attempts,
   providerMessageId: r.provider_message_id,
 });
 
+/** Columns of a channel's own ledger that a move also writes (SMS segments, the push transport). */
+export type LedgerColumns = Readonly<Record<string, string | number>>;
+
+const COLUMN_NAME = /^[a-z][a-z0-9_]*$/;
+
 /**
- * The send ledger: one row per touch. Every move is a conditional UPDATE whose allowed source
- * statuses come from the domain's state machine, so two deliveries of one touch can never both
- * reach the provider.
+ * The send ledger: one row per touch, in the channel service's own `send_ledger` table. Every move
+ * is a conditional UPDATE whose allowed source statuses come from the state machine
+ * (`sourcesOf`), so two deliveries of one touch can never both reach the provider. A channel with
+ * columns of its own passes them to `startSending` / `markSent`, or extends this class.
  */
 @Injectable()
 export class SendLedgerRepository {
@@ -43,7 +63,7 @@ export class SendLedgerRepository {
       `INSERT INTO send_ledger (touch_id, abandonment_id, store_id, cart_id, sequence, status)
        VALUES ($1, $2, $3, $4, $5, 'pending')
        ON CONFLICT (touch_id) DO UPDATE SET touch_id = send_ledger.touch_id
-       RETURNING touch_id, status, reason, attempts, provider_message_id`,
+       RETURNING ${COLUMNS}`,
       [touch.touchId, touch.abandonmentId, touch.storeId, touch.cartId, touch.sequence],
     );
     const row = rows[0];
@@ -52,20 +72,23 @@ export class SendLedgerRepository {
   }
 
   async find(touchId: string): Promise<LedgerRow | undefined> {
-    const rows: RawRow[] = await this.query(
-      'SELECT touch_id, status, reason, attempts, provider_message_id FROM send_ledger WHERE touch_id = $1',
-      [touchId],
-    );
+    const rows: RawRow[] = await this.query(`SELECT ${COLUMNS} FROM send_ledger WHERE touch_id = $1`, [touchId]);
     return rows[0] ? toRow(rows[0]) : undefined;
   }
 
-  /** pending → sending: only one caller wins; the loser must not send. */
-  startSending(touchId: string, transport: string): Promise<boolean> {
-    return this.move(touchId, 'sending', { attempts: true, transport });
+  /** The touch a provider's message id was recorded for (status callbacks). */
+  async findByProviderMessageId(id: string): Promise<LedgerRow | undefined> {
+    const rows: RawRow[] = await this.query(`SELECT ${COLUMNS} FROM send_ledger WHERE provider_message_id = $1`, [id]);
+    return rows[0] ? toRow(rows[0]) : undefined;
   }
 
-  markSent(touchId: string, providerMessageId: string): Promise<boolean> {
-    return this.move(touchId, 'sent', { providerMessageId, sentAt: true });
+  /** pending → sending: only one caller wins; the loser must not send. `columns`: what is about to go out. */
+  startSending(touchId: string, columns: LedgerColumns = {}): Promise<boolean> {
+    return this.move(touchId, 'sending', { attempts: true }, columns);
+  }
+
+  markSent(touchId: string, providerMessageId: string, columns: LedgerColumns = {}): Promise<boolean> {
+    return this.move(touchId, 'sent', { providerMessageId, sentAt: true }, columns);
   }
 
   markSkipped(touchId: string, reason: string): Promise<boolean> {
@@ -86,7 +109,7 @@ export class SendLedgerRepository {
     return this.move(touchId, 'pending', { reason });
   }
 
-  /** A pending touch whose attempt failed before anything reached the provider (push service unreachable, token exchange failed): stays pending. */
+  /** A pending touch whose attempt failed before anything reached the provider (unreachable): stays pending. */
   async recordFailedAttempt(touchId: string, reason: string): Promise<void> {
     await this.query(
       `UPDATE send_ledger SET reason = $2, attempts = attempts + 1, updated_at = now()
@@ -98,15 +121,18 @@ export class SendLedgerRepository {
   private async move(
     touchId: string,
     to: LedgerStatus,
-    set: { reason?: string; providerMessageId?: string; attempts?: boolean; sentAt?: boolean; transport?: string },
+    set: { reason?: string; providerMessageId?: string; attempts?: boolean; sentAt?: boolean },
+    columns: LedgerColumns = {},
   ): Promise<boolean> {
+    const extra = Object.entries(columns);
+    for (const [name] of extra) if (!COLUMN_NAME.test(name)) throw new Error(`not a ledger column name: ${name}`);
     const result: [unknown[], number] = await this.query(
       `UPDATE send_ledger SET status = $2, updated_at = now(),
          reason = COALESCE($4, reason),
          provider_message_id = COALESCE($5, provider_message_id),
          attempts = attempts + $6,
-         sent_at = CASE WHEN $7 THEN now() ELSE sent_at END,
-         transport = COALESCE($8, transport)
+         sent_at = CASE WHEN $7 THEN now() ELSE sent_at END
+         ${extra.map(([name], i) => `, ${name} = $${8 + i}`).join('')}
        WHERE touch_id = $1 AND status = ANY($3)`,
       [
         touchId,
@@ -116,7 +142,7 @@ export class SendLedgerRepository {
         set.providerMessageId ?? null,
         set.attempts ? 1 : 0,
         set.sentAt ?? false,
-        set.transport ?? null,
+        ...extra.map(([, value]) => value),
       ],
     );
     return result[1] === 1;
@@ -125,9 +151,9 @@ export class SendLedgerRepository {
   /**
    * Every ledger error is retriable: the touch is redelivered rather than dead-lettered, so a
    * Postgres outage delays reminders instead of losing them (and a row left in `sending` by a
-   * failed write after the push service accepted is reported `unknown`, never resent).
+   * failed write after the provider accepted is reported `unknown`, never resent).
    */
-  private async query<T>(sql: string, params: unknown[]): Promise<T> {
+  protected async query<T>(sql: string, params: unknown[]): Promise<T> {
     try {
       const result: T = await this.db.query(sql, params);
       return result;
