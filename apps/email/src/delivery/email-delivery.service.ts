@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Contracts, resumeLink, storeCartUrl, type Delivery, type TouchDue } from '@reclaim/contracts';
+import { resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
-import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus, type LedgerRow, SendLedgerRepository, SuppressionCheckStaleError } from '@reclaim/delivery';
+import { decideOnClaim, DeliveryReporter, SendLedgerRepository, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
@@ -12,7 +12,6 @@ import { stockView } from '../content/domain/stock';
 import { ProductFactsRepository } from '../products/product-facts.repository';
 import { unsubscribeToken } from '../content/domain/links';
 import { SmtpUnavailableError } from './domain/delivery-errors';
-import { countDelivery } from './delivery-metrics';
 import { classifySmtpFailure } from './domain/smtp-failure';
 import { SmtpMailer, smtpErrorFacts, type ComposedEmail, type SmtpSession } from './smtp-mailer';
 import type { IssuedCode } from '../incentives/incentive-codes.repository';
@@ -29,6 +28,7 @@ const FRESH_CHECK_ROUNDS = 3;
 @Injectable()
 export class EmailDeliveryService {
   private readonly logger = new Logger(EmailDeliveryService.name);
+  private readonly reports: DeliveryReporter;
   private readonly renderer = new EmailRenderer();
   private readonly fromDomain: string;
 
@@ -42,34 +42,35 @@ export class EmailDeliveryService {
     private readonly products: ProductFactsRepository,
     private readonly content: EmailContent,
   ) {
+    this.reports = new DeliveryReporter('email', ledger, publisher, this.logger);
     this.fromDomain = /@([^>\s]+)>?\s*$/.exec(config.EMAIL_FROM)?.[1] ?? 'reclaim.local';
   }
 
   async deliver(touch: TouchDue): Promise<void> {
     const row = await this.ledger.claim(touch);
     const decision = decideOnClaim(row.status);
-    if (decision.action === 'report') return this.report(touch, decision.status, row);
+    if (decision.action === 'report') return this.reports.report(touch, decision.status, row);
     if (decision.action === 'mark_unknown') {
       await this.ledger.markUnknown(touch.touchId, 'interrupted_while_sending');
-      return this.reportCurrent(touch);
+      return this.reports.reportCurrent(touch);
     }
 
     const email = touch.customer.email;
-    if (!email) return this.finish(touch, 'skipped', 'no_email_address');
+    if (!email) return this.reports.finish(touch, 'skipped', 'no_email_address');
 
     const template = resolveTemplate(touch.template);
-    if (!template) return this.finish(touch, 'failed', `unknown_template:${touch.template}`);
+    if (!template) return this.reports.finish(touch, 'failed', `unknown_template:${touch.template}`);
     // A touch already suppressed costs no rendering and no SMTP connection, and no incentive code is
     // issued (codes are published to the store) for a bought cart. The fresh check before the
     // hand-off below still decides the send.
     const early = await this.checkSuppressions(touch, email);
-    if (early.suppressed) return this.finish(touch, 'skipped', `suppressed:${early.reason}`);
+    if (early.suppressed) return this.reports.finish(touch, 'skipped', `suppressed:${early.reason}`);
     // Today's stock and prices over the snapshot; nothing buyable → no message (and no code issued).
     const cart = await this.currentCart(touch);
-    if (!stockView(cart)) return this.finish(touch, 'skipped', 'nothing_in_stock');
+    if (!stockView(cart)) return this.reports.finish(touch, 'skipped', 'nothing_in_stock');
     const incentive = await this.incentives.codeFor(touch);
     const rendered = this.render(template, { ...touch, cart }, email, incentive);
-    if (!rendered) return this.finish(touch, 'skipped', 'nothing_in_stock');
+    if (!rendered) return this.reports.finish(touch, 'skipped', 'nothing_in_stock');
 
     const message = await this.mailer.compose({
       from: this.config.EMAIL_FROM,
@@ -91,7 +92,7 @@ export class EmailDeliveryService {
       // The barrier that clears a send must be fresh when the message reaches SMTP (ADR 0005).
       const { verdict, clearedAt } = await this.freshCheck(touch, email);
       if (verdict.suppressed) {
-        await this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
+        await this.reports.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
         return;
       }
       if (!(await this.ledger.startSending(touch.touchId))) return; // another delivery of this touch got there first
@@ -140,11 +141,11 @@ export class EmailDeliveryService {
       this.logger.warn({ msg: 'SMTP send failed', touchId: touch.touchId, kind, reason, error: errorMessage(error) });
       if (kind === 'permanent') await this.ledger.markFailed(touch.touchId, reason);
       else await this.ledger.markUnknown(touch.touchId, reason);
-      return this.reportCurrent(touch);
+      return this.reports.reportCurrent(touch);
     }
     if (this.config.EMAIL_TEST_CRASH_POINT === 'after_smtp_accept') process.kill(process.pid, 'SIGKILL');
     await this.ledger.markSent(touch.touchId, messageId);
-    return this.reportCurrent(touch);
+    return this.reports.reportCurrent(touch);
   }
 
   /** An SMTP session ready for a message; a failure here is before any message, so the touch is retried. */
@@ -203,40 +204,5 @@ export class EmailDeliveryService {
 
   private unsubscribeUrl(storeId: string, email: string): string {
     return `${this.config.EMAIL_PUBLIC_URL}/unsubscribe/${unsubscribeToken(this.config.RESUME_LINK_SECRET, storeId, email)}`;
-  }
-
-  /** Records a final outcome decided before the provider was involved, then reports it. */
-  private async finish(touch: TouchDue, status: 'skipped' | 'failed', reason: string): Promise<void> {
-    if (status === 'skipped') await this.ledger.markSkipped(touch.touchId, reason);
-    else await this.ledger.markFailed(touch.touchId, reason);
-    return this.reportCurrent(touch);
-  }
-
-  /** Publishes the delivery for whatever final status the row now has (re-read: a concurrent attempt may have decided). */
-  private async reportCurrent(touch: TouchDue): Promise<void> {
-    const row = await this.ledger.find(touch.touchId);
-    if (!row) return;
-    const decision = decideOnClaim(row.status);
-    if (decision.action === 'report') await this.report(touch, decision.status, row);
-  }
-
-  /** Delivery ids are derived from touch and status: a repeated report is the same event. */
-  private async report(touch: TouchDue, status: FinalLedgerStatus, row: LedgerRow): Promise<void> {
-    const delivery: Delivery = {
-      deliveryId: derivedId('email', touch.touchId, status),
-      touchId: touch.touchId,
-      abandonmentId: touch.abandonmentId,
-      storeId: touch.storeId,
-      cartId: touch.cartId,
-      channel: 'email',
-      sequence: touch.sequence,
-      status: deliveryStatusOf(status),
-      at: new Date().toISOString(),
-    };
-    if (row.reason && status !== 'sent') delivery.reason = row.reason;
-    if (row.providerMessageId) delivery.providerMessageId = row.providerMessageId;
-    await this.publisher.publish(Contracts.delivery, [delivery]);
-    countDelivery(status, delivery.reason);
-    this.logger.log({ msg: 'touch delivered', touchId: touch.touchId, status, reason: delivery.reason });
   }
 }

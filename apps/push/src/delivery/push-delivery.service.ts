@@ -1,20 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Contracts, resumeLink, storeCartUrl, type Delivery, type TouchDue } from '@reclaim/contracts';
+import { resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
-import {
-  decideOnClaim,
-  deliveryStatusOf,
-  type FinalLedgerStatus,
-  type LedgerRow,
-  SendLedgerRepository,
-  SuppressionCheckStaleError,
-} from '@reclaim/delivery';
+import { decideOnClaim, DeliveryReporter, SendLedgerRepository, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { PUSH_CONFIG, type PushConfig } from '../config';
 import type { PushTransportName } from '../subscriptions/domain/push-subscription';
 import { PushSubscriptionsRepository, type StoredSubscription } from '../subscriptions/push-subscriptions.repository';
-import { countDelivery } from './delivery-metrics';
 import { PushProviderUnavailableError } from './domain/delivery-errors';
 import {
   classifyFcmResponse,
@@ -55,6 +47,7 @@ const parseJson = (body: Buffer): unknown => {
 @Injectable()
 export class PushDeliveryService {
   private readonly logger = new Logger(PushDeliveryService.name);
+  private readonly reports: DeliveryReporter;
   private readonly connector: HttpsConnector;
   private readonly webPush: WebPushRequests | undefined;
   private readonly fcm: FcmClient | undefined;
@@ -67,6 +60,7 @@ export class PushDeliveryService {
     @Inject(SuppressionView) private readonly suppressions: SuppressionView,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
   ) {
+    this.reports = new DeliveryReporter('push', ledger, publisher, this.logger);
     this.connector = new HttpsConnector(config.PUSH_EXTRA_CA_FILE, config.PUSH_REQUEST_TIMEOUT_MS);
     this.webPush = config.webPush && new WebPushRequests(config.webPush, config.PUSH_TTL);
     this.fcm = config.fcm && new FcmClient(config.fcm, config.FCM_API_BASE_URL, this.connector, config.PUSH_TTL);
@@ -76,16 +70,16 @@ export class PushDeliveryService {
   async deliver(touch: TouchDue): Promise<void> {
     const row = await this.ledger.claim(touch);
     const decision = decideOnClaim(row.status);
-    if (decision.action === 'report') return this.report(touch, decision.status, row);
+    if (decision.action === 'report') return this.reports.report(touch, decision.status, row);
     if (decision.action === 'mark_unknown') {
       await this.ledger.markUnknown(touch.touchId, 'interrupted_while_sending');
-      return this.reportCurrent(touch);
+      return this.reports.reportCurrent(touch);
     }
 
     if (this.transports.length === 0) {
       // Nothing can go out; still say when the cart was stopped anyway.
       const verdict = await this.checkSuppressions(touch);
-      return this.finish(
+      return this.reports.finish(
         touch,
         'skipped',
         verdict.suppressed ? `suppressed:${verdict.reason}` : CHANNEL_NOT_CONFIGURED,
@@ -102,7 +96,7 @@ export class PushDeliveryService {
         'web_push',
         'fcm',
       ]);
-      return this.finish(
+      return this.reports.finish(
         touch,
         'skipped',
         other ? `transport_not_configured:${other.transport}` : NO_PUSH_SUBSCRIPTION,
@@ -118,7 +112,7 @@ export class PushDeliveryService {
     try {
       const { verdict, clearedAt } = await this.freshCheck(touch);
       if (verdict.suppressed) {
-        await this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
+        await this.reports.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
         return;
       }
       if (!(await this.ledger.startSending(touch.touchId, { transport: subscription.transport }))) return; // another delivery got there first
@@ -165,7 +159,7 @@ export class PushDeliveryService {
       } catch (error) {
         this.logger.warn({ msg: 'unusable web push subscription', touchId: touch.touchId, error: errorMessage(error) });
         await this.subscriptions.forget('web_push', subscription.endpoint, 'subscription_invalid');
-        await this.finish(touch, 'failed', 'subscription_invalid');
+        await this.reports.finish(touch, 'failed', 'subscription_invalid');
         return undefined;
       }
     }
@@ -260,41 +254,6 @@ export class PushDeliveryService {
         await this.ledger.releaseForRetry(touch.touchId, outcome.reason);
         throw new PushProviderUnavailableError(`push service did not take touch ${touch.touchId}: ${outcome.reason}`);
     }
-    return this.reportCurrent(touch);
-  }
-
-  /** Records a final outcome decided before the provider was involved, then reports it. */
-  private async finish(touch: TouchDue, status: 'skipped' | 'failed', reason: string): Promise<void> {
-    if (status === 'skipped') await this.ledger.markSkipped(touch.touchId, reason);
-    else await this.ledger.markFailed(touch.touchId, reason);
-    return this.reportCurrent(touch);
-  }
-
-  /** Publishes the delivery for whatever final status the row now has (re-read: a concurrent attempt may have decided). */
-  private async reportCurrent(touch: TouchDue): Promise<void> {
-    const row = await this.ledger.find(touch.touchId);
-    if (!row) return;
-    const decision = decideOnClaim(row.status);
-    if (decision.action === 'report') await this.report(touch, decision.status, row);
-  }
-
-  /** Delivery ids are derived from touch and status: a repeated report is the same event. */
-  private async report(touch: TouchDue, status: FinalLedgerStatus, row: LedgerRow): Promise<void> {
-    const delivery: Delivery = {
-      deliveryId: derivedId('push', touch.touchId, status),
-      touchId: touch.touchId,
-      abandonmentId: touch.abandonmentId,
-      storeId: touch.storeId,
-      cartId: touch.cartId,
-      channel: 'push',
-      sequence: touch.sequence,
-      status: deliveryStatusOf(status),
-      at: new Date().toISOString(),
-    };
-    if (row.reason && status !== 'sent') delivery.reason = row.reason;
-    if (row.providerMessageId) delivery.providerMessageId = row.providerMessageId;
-    await this.publisher.publish(Contracts.delivery, [delivery]);
-    countDelivery(status, delivery.reason);
-    this.logger.log({ msg: 'touch answered', touchId: touch.touchId, status, reason: delivery.reason });
+    return this.reports.reportCurrent(touch);
   }
 }

@@ -1,20 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  Contracts,
-  resumeLink,
-  storeCartUrl,
-  SuppressionScopes,
-  type Delivery,
-  type TouchDue,
-} from '@reclaim/contracts';
+import { Contracts, resumeLink, storeCartUrl, SuppressionScopes, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
-import {
-  decideOnClaim,
-  deliveryStatusOf,
-  type FinalLedgerStatus,
-  type LedgerRow,
-  SuppressionCheckStaleError,
-} from '@reclaim/delivery';
+import { decideOnClaim, DeliveryReporter, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { SMS_CONFIG, type SmsConfig } from '../config';
@@ -34,7 +21,6 @@ import {
   type SmsSession,
 } from '../provider/sms-provider';
 import { SmsProviderUnavailableError } from './domain/delivery-errors';
-import { countDelivery } from './delivery-metrics';
 import { SmsSendLedgerRepository } from './send-ledger.repository';
 
 /** The honest answer when no provider (or no sender for the touch's store) is configured. */
@@ -54,6 +40,7 @@ const FRESH_CHECK_ROUNDS = 3;
 @Injectable()
 export class SmsDeliveryService {
   private readonly logger = new Logger(SmsDeliveryService.name);
+  private readonly reports: DeliveryReporter;
 
   constructor(
     @Inject(SMS_CONFIG) private readonly config: SmsConfig,
@@ -61,34 +48,36 @@ export class SmsDeliveryService {
     @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
     @Inject(SuppressionView) private readonly suppressions: SuppressionView,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
-  ) {}
+  ) {
+    this.reports = new DeliveryReporter('sms', ledger, publisher, this.logger);
+  }
 
   async deliver(touch: TouchDue): Promise<void> {
     const row = await this.ledger.claim(touch);
     const decision = decideOnClaim(row.status);
-    if (decision.action === 'report') return this.report(touch, decision.status, row);
+    if (decision.action === 'report') return this.reports.report(touch, decision.status, row);
     if (decision.action === 'mark_unknown') {
       await this.ledger.markUnknown(touch.touchId, 'interrupted_while_sending');
-      return this.reportCurrent(touch);
+      return this.reports.reportCurrent(touch);
     }
 
     // A suppressed touch says so whatever the configuration; it never costs a connection.
     const early = await this.checkSuppressions(touch);
-    if (early.suppressed) return this.finish(touch, 'skipped', `suppressed:${early.reason}`);
+    if (early.suppressed) return this.reports.finish(touch, 'skipped', `suppressed:${early.reason}`);
     const store = this.config.SMS_STORES.get(touch.storeId);
-    if (!this.providerConfigured() || !store) return this.finish(touch, 'skipped', CHANNEL_NOT_CONFIGURED);
+    if (!this.providerConfigured() || !store) return this.reports.finish(touch, 'skipped', CHANNEL_NOT_CONFIGURED);
     const phone = touch.customer.phone;
-    if (!phone) return this.finish(touch, 'skipped', 'no_phone_number');
+    if (!phone) return this.reports.finish(touch, 'skipped', 'no_phone_number');
 
     const content = this.compose(touch, store);
-    if (!content) return this.finish(touch, 'failed', 'message_too_long');
+    if (!content) return this.reports.finish(touch, 'failed', 'message_too_long');
 
     // The connection is up before the last check, so only writing the request follows it (ADR 0005).
     const session = await this.openProvider(touch);
     try {
       const { verdict, clearedAt } = await this.freshCheck(touch);
       if (verdict.suppressed) {
-        await this.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
+        await this.reports.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
         return;
       }
       if (!(await this.ledger.startSending(touch.touchId, { segments: content.segments, encoding: content.encoding })))
@@ -171,10 +160,10 @@ export class SmsDeliveryService {
       else await this.ledger.markUnknown(touch.touchId, reason);
       // The provider knows the recipient sent STOP to this sender: make it ours too, for every touch.
       if (recipientOptedOut(facts)) await this.publishStop(touch.storeId, phone, `provider:${touch.touchId}`);
-      return this.reportCurrent(touch);
+      return this.reports.reportCurrent(touch);
     }
     await this.ledger.markSent(touch.touchId, accepted.sid, { provider_status: accepted.status });
-    return this.reportCurrent(touch);
+    return this.reports.reportCurrent(touch);
   }
 
   /** The status callback names the touch too, so a callback racing `markSent` still finds its row. */
@@ -212,40 +201,5 @@ export class SmsDeliveryService {
   private async checkSuppressions(touch: TouchDue) {
     await this.suppressions.catchUp();
     return this.suppressions.isSuppressed(recipientOf(touch));
-  }
-
-  /** Records a final outcome decided before the provider was involved, then reports it. */
-  private async finish(touch: TouchDue, status: 'skipped' | 'failed', reason: string): Promise<void> {
-    if (status === 'skipped') await this.ledger.markSkipped(touch.touchId, reason);
-    else await this.ledger.markFailed(touch.touchId, reason);
-    return this.reportCurrent(touch);
-  }
-
-  /** Publishes the delivery for whatever final status the row now has (re-read: a concurrent attempt may have decided). */
-  private async reportCurrent(touch: TouchDue): Promise<void> {
-    const row = await this.ledger.find(touch.touchId);
-    if (!row) return;
-    const decision = decideOnClaim(row.status);
-    if (decision.action === 'report') await this.report(touch, decision.status, row);
-  }
-
-  /** Delivery ids are derived from touch and status: a repeated report is the same event. */
-  private async report(touch: TouchDue, status: FinalLedgerStatus, row: LedgerRow): Promise<void> {
-    const delivery: Delivery = {
-      deliveryId: derivedId('sms', touch.touchId, status),
-      touchId: touch.touchId,
-      abandonmentId: touch.abandonmentId,
-      storeId: touch.storeId,
-      cartId: touch.cartId,
-      channel: 'sms',
-      sequence: touch.sequence,
-      status: deliveryStatusOf(status),
-      at: new Date().toISOString(),
-    };
-    if (row.reason && status !== 'sent') delivery.reason = row.reason;
-    if (row.providerMessageId) delivery.providerMessageId = row.providerMessageId;
-    await this.publisher.publish(Contracts.delivery, [delivery]);
-    countDelivery(status, delivery.reason);
-    this.logger.log({ msg: 'touch answered', touchId: touch.touchId, status, reason: delivery.reason });
   }
 }
