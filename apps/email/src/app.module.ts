@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { Topics } from '@reclaim/contracts';
-import { PlatformModule } from '@reclaim/platform';
+import { DEV_RESUME_LINK_SECRET, PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
-import { DEV_RESUME_LINK_SECRET, EMAIL_CONFIG, type EmailConfig } from './config';
+import { EMAIL_CONFIG, type EmailConfig } from './config';
 import { ContentModule } from './content/content.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { migrations } from './migrations';

@@ -1,27 +1,7 @@
 import { z } from 'zod';
-import { envInt, parseDuration } from '@reclaim/core';
-import { baseConfigShape, envPort } from '@reclaim/platform';
+import { envInt } from '@reclaim/core';
+import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 
-export const DEV_RESUME_LINK_SECRET = 'dev-only-change-me';
-
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((s) => {
-      try {
-        return parseDuration(s) > 0;
-      } catch {
-        return false;
-      }
-    }, 'must be a duration such as 7d, 48h, 30m')
-    .transform((s) => parseDuration(s));
-
-const baseUrl = (fallback: string) =>
-  z
-    .url()
-    .default(fallback)
-    .transform((s) => s.replace(/\/+$/, ''));
 
 export const EmailConfig = z.object({
   ...baseConfigShape,
@@ -38,9 +18,9 @@ export const EmailConfig = z.object({
   /** Sender address; its display name is the store name in the footer. */
   EMAIL_FROM: z.string().min(3).default('Reclaim Demo Store <shop@reclaim.local>'),
   /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
-  PUBLIC_BASE_URL: baseUrl('http://localhost:3000'),
+  PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
   /** Public base URL of the email service, which serves one-click unsubscribe at `/unsubscribe/:token`. */
-  EMAIL_PUBLIC_URL: baseUrl('http://localhost:3003'),
+  EMAIL_PUBLIC_URL: envBaseUrl('http://localhost:3003'),
   /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
   STORE_CART_URL_TEMPLATE: z
     .string()
@@ -65,11 +45,11 @@ export const EmailConfig = z.object({
   /** Signs resume links and unsubscribe tokens. Secret: never logged. */
   RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
   /** How long an incentive code stays valid after it is issued (real time, not scaled: shoppers read the date). */
-  INCENTIVE_CODE_TTL: duration('72h'),
+  INCENTIVE_CODE_TTL: envDuration('72h'),
   /** Prefix of issued incentive codes, e.g. RC-7K2Q-MX9D. */
   INCENTIVE_CODE_PREFIX: z.string().regex(/^[A-Z0-9]{1,8}$/, 'upper-case letters and digits, at most 8').default('RC'),
   /** How long resume links work (real time, not scaled). */
-  RESUME_LINK_TTL: duration('7d'),
+  RESUME_LINK_TTL: envDuration('7d'),
   /**
    * A message goes to SMTP only within this many ms of the suppression barrier that cleared it,
    * measured from the watermark read to MAIL FROM on a connection already up (connect, greeting,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
-import { PlatformModule } from '@reclaim/platform';
+import { DEV_RESUME_LINK_SECRET, PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
-import { DEV_RESUME_LINK_SECRET, PUSH_CONFIG, type PushConfig } from './config';
+import { PUSH_CONFIG, type PushConfig } from './config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { migrations } from './migrations';
 

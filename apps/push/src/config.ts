@@ -1,29 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { envInt, parseDuration } from '@reclaim/core';
-import { baseConfigShape, envPort } from '@reclaim/platform';
+import { envInt } from '@reclaim/core';
+import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 import { checkVapidKeys, parseServiceAccount, type FcmServiceAccount } from './delivery/domain/push-credentials';
 
-export const DEV_RESUME_LINK_SECRET = 'dev-only-change-me';
-
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((s) => {
-      try {
-        return parseDuration(s) > 0;
-      } catch {
-        return false;
-      }
-    }, 'must be a duration such as 7d, 4h, 30m')
-    .transform((s) => parseDuration(s));
-
-const baseUrl = (fallback: string) =>
-  z
-    .url()
-    .default(fallback)
-    .transform((s) => s.replace(/\/+$/, ''));
 
 /** A file read once at start-up; a missing or unreadable file fails the config, by name. */
 const fileText = (s: string, ctx: z.RefinementCtx): string | undefined => {
@@ -43,7 +23,7 @@ export const PushConfig = z
     /** How long a send waits for the suppression view to catch up before the touch is retried. */
     SUPPRESSION_BARRIER_TIMEOUT_MS: envInt(10_000, { min: 100 }),
     /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
-    PUBLIC_BASE_URL: baseUrl('http://localhost:3000'),
+    PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
     /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
     STORE_CART_URL_TEMPLATE: z
       .string()
@@ -52,7 +32,7 @@ export const PushConfig = z
     /** Signs resume links and unsubscribe tokens. Secret: never logged. */
     RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
     /** How long resume links work (real time, not scaled). */
-    RESUME_LINK_TTL: duration('7d'),
+    RESUME_LINK_TTL: envDuration('7d'),
     /**
      * VAPID public key for web push (base64url, uncompressed P-256 point). Empty (with the private
      * key and subject) turns web push off. Generate a pair with `npx web-push generate-vapid-keys`.
@@ -66,7 +46,7 @@ export const PushConfig = z
      * How long a push service keeps an undelivered card (web push TTL, FCM android ttl and APNs
      * expiration; real time, not scaled). web-push's own default is four weeks: far too long for a reminder.
      */
-    PUSH_TTL: duration('4h').refine((ms) => ms >= 60_000 && ms <= 28 * 86_400_000, 'must be between 1m and 28d'),
+    PUSH_TTL: envDuration('4h').refine((ms) => ms >= 60_000 && ms <= 28 * 86_400_000, 'must be between 1m and 28d'),
     /**
      * Connect and TLS handshake timeout towards a push service, FCM or the token endpoint, and how
      * long a written request waits for its answer (after which its fate is `unknown`, never resent).
@@ -89,7 +69,7 @@ export const PushConfig = z
      */
     FCM_SERVICE_ACCOUNT_FILE: z.string().default(''),
     /** Base URL of the FCM HTTP v1 API (`/v1/projects/{project}/messages:send` is appended). */
-    FCM_API_BASE_URL: baseUrl('https://fcm.googleapis.com'),
+    FCM_API_BASE_URL: envBaseUrl('https://fcm.googleapis.com'),
     /** OAuth2 token endpoint for the service account; empty: the file's `token_uri`. */
     FCM_TOKEN_URL: z.union([z.literal(''), z.url()]).default(''),
   })

@@ -1,19 +1,7 @@
 import { z } from 'zod';
-import { envInt, parseDuration } from '@reclaim/core';
-import { baseConfigShape, envPort } from '@reclaim/platform';
+import { envInt } from '@reclaim/core';
+import { baseConfigShape, envDuration, envPort } from '@reclaim/platform';
 import { isKnownZone, parseQuietWindow } from './touches/domain/policies/quiet-hours';
-
-const isDuration = (text: string): boolean => {
-  try {
-    return parseDuration(text) >= 0;
-  } catch {
-    return false;
-  }
-};
-
-/** A business duration such as `4h`; parsed to milliseconds (before RECOVERY_TIME_SCALE). */
-const envDuration = (fallback: string) =>
-  z.string().default(fallback).refine(isDuration, 'must be a duration such as 30m, 4h, 2d').transform(parseDuration);
 
 const isQuietWindow = (text: string): boolean => {
   try {
@@ -52,12 +40,12 @@ export const SchedulerConfig = z.object({
     .refine((zone) => zone === '' || isKnownZone(zone), 'must be an IANA time zone such as Europe/Paris')
     .transform((zone) => (zone === '' ? undefined : zone)),
   /** One message per shopper at a time: minimum business time between two touches to the same shopper on any channel (scaled; `0s` disables). */
-  SCHEDULER_MIN_GAP: envDuration('4h'),
+  SCHEDULER_MIN_GAP: envDuration('4h', { allowZero: true }),
   /** At most this many touches per shopper within any 24 h of business time (scaled; 0 disables). */
   SCHEDULER_DAILY_CAP: envInt(2, { min: 0, max: 100 }),
   /** At most this many SMS per cart, ever; a touch past it is skipped with `channel_cap` (0: no cap). */
   SCHEDULER_SMS_PER_CART: envInt(2, { min: 0, max: 100 }),
   /** A touch whose next allowed moment is later than its original due time plus this (business time, scaled) is skipped as `stale_after_deferral:<why>`. */
-  SCHEDULER_MAX_DEFERRAL: envDuration('12h'),
+  SCHEDULER_MAX_DEFERRAL: envDuration('12h', { allowZero: true }),
 });
 export type SchedulerConfig = z.output<typeof SchedulerConfig>;

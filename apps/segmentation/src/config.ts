@@ -1,22 +1,6 @@
 import { z } from 'zod';
-import { envInt, parseDuration } from '@reclaim/core';
-import { baseConfigShape, envPort } from '@reclaim/platform';
-
-const isDuration = (text: string): boolean => {
-  try {
-    return parseDuration(text) > 0;
-  } catch {
-    return false;
-  }
-};
-
-/** A business duration such as `30m`; parsed to milliseconds (before RECOVERY_TIME_SCALE). */
-const envDuration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine(isDuration, 'must be a positive duration such as 30m, 1h, 2d')
-    .transform(parseDuration);
+import { envInt } from '@reclaim/core';
+import { baseConfigShape, envDuration, envPort } from '@reclaim/platform';
 
 export const SegmentationConfig = z.object({
   ...baseConfigShape,

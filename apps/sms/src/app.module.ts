@@ -8,9 +8,9 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { redactSecrets } from '@reclaim/core';
-import { PlatformModule } from '@reclaim/platform';
+import { DEV_RESUME_LINK_SECRET, PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
-import { DEV_RESUME_LINK_SECRET, SMS_CONFIG, SMS_SECRET_KEYS, type SmsConfig } from './config';
+import { SMS_CONFIG, SMS_SECRET_KEYS, type SmsConfig } from './config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { WebhooksModule } from './inbound/webhooks.module';
 import { migrations } from './migrations';

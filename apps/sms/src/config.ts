@@ -1,28 +1,8 @@
 import { z } from 'zod';
-import { envInt, parseDuration } from '@reclaim/core';
-import { baseConfigShape, envPort } from '@reclaim/platform';
+import { envInt } from '@reclaim/core';
+import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 import { parseSmsStores } from './provider/domain/senders';
 
-export const DEV_RESUME_LINK_SECRET = 'dev-only-change-me';
-
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((s) => {
-      try {
-        return parseDuration(s) > 0;
-      } catch {
-        return false;
-      }
-    }, 'must be a duration such as 7d, 48h, 30m')
-    .transform((s) => parseDuration(s));
-
-const baseUrl = (fallback: string) =>
-  z
-    .url()
-    .default(fallback)
-    .transform((s) => s.replace(/\/+$/, ''));
 
 export const SmsConfig = z.object({
   ...baseConfigShape,
@@ -30,7 +10,7 @@ export const SmsConfig = z.object({
   NODE_ENV: z.string().default('development'),
   SMS_PORT: envPort(3004),
   /** Base URL of the SMS provider's REST API (Twilio-compatible: `{base}/2010-04-01/Accounts/{sid}/Messages.json`). */
-  SMS_PROVIDER_BASE_URL: baseUrl('https://api.twilio.com'),
+  SMS_PROVIDER_BASE_URL: envBaseUrl('https://api.twilio.com'),
   /** Provider account SID (HTTP Basic user). Empty: the channel is not configured and every touch is skipped `channel_not_configured`. */
   SMS_ACCOUNT_SID: z.string().default(''),
   /** Provider auth token: HTTP Basic password and the key of `X-Twilio-Signature` on webhooks. Secret: never logged. Empty: not configured. */
@@ -74,7 +54,7 @@ export const SmsConfig = z.object({
    */
   SMS_SEND_FRESHNESS_MS: envInt(60, { min: 1, max: 1_000 }),
   /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
-  PUBLIC_BASE_URL: baseUrl('http://localhost:3000'),
+  PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
   /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
   STORE_CART_URL_TEMPLATE: z
     .string()
@@ -83,7 +63,7 @@ export const SmsConfig = z.object({
   /** Signs resume links (shared with the channel services). */
   RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
   /** How long resume links work (real time, not scaled). */
-  RESUME_LINK_TTL: duration('7d'),
+  RESUME_LINK_TTL: envDuration('7d'),
   /** How long a send waits for the suppression view to catch up before the touch is retried. */
   SUPPRESSION_BARRIER_TIMEOUT_MS: envInt(10_000, { min: 100 }),
 });

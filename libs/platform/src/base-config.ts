@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envNumber } from '@reclaim/core';
+import { envNumber, parseDuration } from '@reclaim/core';
 
 export const ServiceNames = ['ingestion', 'segmentation', 'scheduler', 'email', 'sms', 'push', 'attribution'] as const;
 export type ServiceName = (typeof ServiceNames)[number];
@@ -50,3 +50,31 @@ export const BaseConfig = z.object(baseConfigShape);
 export type BaseConfig = z.output<typeof BaseConfig>;
 
 export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/**
+ * A duration written like `7d`, `48h` or `30m`, parsed to milliseconds. It must be positive unless
+ * `allowZero` (where `0s` switches something off).
+ */
+export const envDuration = (fallback: string, options: { allowZero?: boolean } = {}) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((s) => {
+      try {
+        const ms = parseDuration(s);
+        return options.allowZero ? ms >= 0 : ms > 0;
+      } catch {
+        return false;
+      }
+    }, 'must be a duration such as 7d, 48h, 30m')
+    .transform((s) => parseDuration(s));
+
+/** An absolute URL that paths are appended to: trailing slashes are dropped. */
+export const envBaseUrl = (fallback: string) =>
+  z
+    .url()
+    .default(fallback)
+    .transform((s) => s.replace(/\/+$/, ''));
+
+/** The resume-link signing secret's development default; the channels warn when production runs with it. */
+export const DEV_RESUME_LINK_SECRET = 'dev-only-change-me';
