@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Contracts, resumeLink, storeCartUrl, SuppressionScopes, type TouchDue } from '@reclaim/contracts';
-import { derivedId, errorMessage } from '@reclaim/core';
+import { Contracts, resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
+import { errorMessage } from '@reclaim/core';
 import { decideOnClaim, DeliveryReporter, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
@@ -13,6 +13,7 @@ import {
   type ProviderFailureFacts,
 } from '../provider/domain/provider-failure';
 import type { SmsStore } from '../provider/domain/senders';
+import { smsStop } from '../provider/domain/sms-stop';
 import {
   SMS_PROVIDER,
   SmsProviderError,
@@ -186,16 +187,7 @@ export class SmsDeliveryService {
   }
 
   private async publishStop(storeId: string, phone: string, source: string): Promise<void> {
-    const now = new Date().toISOString();
-    await this.publisher.publish(Contracts.suppression, [
-      {
-        scope: SuppressionScopes.sms(storeId, phone),
-        storeId,
-        reason: 'sms_stop',
-        sourceEventId: derivedId('sms-stop', source),
-        suppressedAt: now,
-      },
-    ]);
+    await this.publisher.publish(Contracts.suppression, [smsStop(storeId, phone, source, new Date())]);
   }
 
   private async checkSuppressions(touch: TouchDue) {

@@ -6,6 +6,7 @@ import { SMS_CONFIG, type SmsConfig } from '../config';
 import { SmsSendLedgerRepository } from '../delivery/send-ledger.repository';
 import { TWILIO_UNSUBSCRIBED_RECIPIENT } from '../provider/domain/provider-failure';
 import { storeForInbound } from '../provider/domain/senders';
+import { smsStop } from '../provider/domain/sms-stop';
 import { verifyTwilioSignature } from '../provider/domain/twilio-signature';
 import { parseKeyword } from './domain/keywords';
 import { helpReply, startReply, stopReply, twiml } from './domain/twiml';
@@ -113,15 +114,6 @@ export class WebhooksService {
   }
 
   private async publishStop(storeId: string, phone: string, source: string): Promise<void> {
-    const now = new Date().toISOString();
-    await this.publisher.publish(Contracts.suppression, [
-      {
-        scope: SuppressionScopes.sms(storeId, phone),
-        storeId,
-        reason: 'sms_stop',
-        sourceEventId: derivedId('sms-stop', source),
-        suppressedAt: now,
-      },
-    ]);
+    await this.publisher.publish(Contracts.suppression, [smsStop(storeId, phone, source, new Date())]);
   }
 }
