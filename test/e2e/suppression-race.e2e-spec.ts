@@ -19,7 +19,7 @@ import {
 /**
  * The suppression guarantee, measured on the real path: ingestion → segmentation (detects each
  * abandonment) → scheduler (makes email 1 due, RECOVERY_TIME_SCALE compressed) → email → SMTP.
- * Several hundred carts are abandoned over half a minute; each cart's order is posted at a random
+ * Several hundred carts are abandoned over forty seconds; each cart's order is posted at a random
  * moment around its email 1's due time, so some orders beat the scheduler, some race the email
  * service and some come after the message. Meanwhile redelivery is induced twice: the email
  * service is killed (SIGKILL) mid-run and started again (uncommitted touches come back), and
@@ -31,12 +31,12 @@ import {
  */
 const SCALE = 0.0003; // checkout idle 15 min = 0.27 s, email 1 at 1 h = 1.08 s, email 2 at 24 h = 26 s
 const CARTS = 300;
-const SPREAD_MS = 30_000; // carts are abandoned over this window
-// Each order is posted at a random moment from 0.8 s before its cart's email 1 is due to 2 s after
+const SPREAD_MS = 40_000; // carts are abandoned over this window
+// Each order is posted at a random moment from 0.8 s before its cart's email 1 is due to 5 s after
 // the moment the email service is currently handing such touches over (due + the recent median lag
 // from due to outcome, learnt as the run goes): early ones are cancelled by the scheduler, the
 // middle race the email service, late ones follow the message — on a fast machine or a slow one.
-const LEAD_MS = { beforeDue: 800, afterHandOff: 2_000 };
+const LEAD_MS = { beforeDue: 800, afterHandOff: 5_000 };
 const KILL_EMAIL_AT = 0.4; // of the spread
 const REPUBLISH_SHARE = 0.25;
 const KEY = 'race-store-key-0001';
