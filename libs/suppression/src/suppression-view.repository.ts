@@ -46,6 +46,14 @@ export class SuppressionViewRepository {
     });
   }
 
+  /** Forgets every suppression and position: the view is rebuilt from the topic's beginning. */
+  async reset(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM suppression_offsets');
+      await tx.query('DELETE FROM suppressions');
+    });
+  }
+
   /** Moves a partition's position forward past offsets that carry no suppression (transaction markers). */
   async advanceTo(partition: number, nextOffset: string): Promise<void> {
     await this.db.query(

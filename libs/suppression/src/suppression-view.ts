@@ -63,6 +63,7 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
 
   async start(): Promise<void> {
     if (this.consumer) return;
+    await this.forgetAnotherTopic();
     this.consumer = new RecordConsumer(this.kafka, this.settings, {
       groupId: this.groupId,
       topics: [Topics.suppressions.name],
@@ -73,6 +74,26 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
       log: nestRecordLog(this.logger),
     });
     await this.consumer.start();
+  }
+
+  /**
+   * The view lives in Postgres and can outlive its topic: a broker recreated without its data (a
+   * new local broker, a Kafka cluster rebuilt) starts the suppression topic again at offset 0. A
+   * stored position past a partition's end proves the view describes another topic; kept, it
+   * would skip the new topic's records as redeliveries and pass the barrier without them. So the
+   * view starts over and is rebuilt from the topic (compacted: one record per scope). A topic that
+   * has already grown past the stored positions cannot be told apart this way.
+   */
+  private async forgetAnotherTopic(): Promise<void> {
+    const topic = topicFor(this.settings, Topics.suppressions.name);
+    const [highWatermarks, positions] = await Promise.all([this.watermarks.highWatermarks(topic), this.positions()]);
+    const beyond = [...positions].filter(([p, next]) => next > (highWatermarks.get(p) ?? 0n));
+    if (beyond.length === 0) return;
+    this.logger.warn({
+      msg: 'suppression view is ahead of its topic (recreated?): rebuilding it from the topic',
+      partitions: beyond.map(([p, next]) => `p${p} at ${next} > ${highWatermarks.get(p) ?? 0n}`),
+    });
+    await this.repository.reset();
   }
 
   async stop(): Promise<void> {

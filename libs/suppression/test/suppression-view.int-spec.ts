@@ -115,6 +115,43 @@ describe(SuppressionView.name, () => {
     await expect(sut.isSuppressed(ann)).resolves.toEqual({ suppressed: false });
   });
 
+  it('starts over when its stored positions lie past the topic’s end (the topic was recreated)', async () => {
+    // Another view (its own schema) whose positions come from a previous life of the topic.
+    const other = await openDatabase({
+      url: database.url,
+      schema: 'sms',
+      migrations: [CreateSuppressionView1764300000000],
+    });
+    const stale = new SuppressionView(kafka, settings, new SuppressionViewRepository(other), {
+      group: 'sms',
+      barrierTimeoutMs: 10_000,
+    });
+    try {
+      await other.query(
+        `INSERT INTO suppression_offsets (partition, next_offset) VALUES (0, 100000), (1, 100000), (2, 100000)`,
+      );
+      await other.query(
+        `INSERT INTO suppressions (scope, reason, store_id, suppressed_at) VALUES ('cart:s1:old-topic', 'order_completed', 's1', now())`,
+      );
+      await stale.start();
+      const scope = SuppressionScopes.cart('s1', 'after-recreate');
+      await publisher.publish(Contracts.suppression, [suppression({ scope, cartId: 'after-recreate' })]);
+      await stale.catchUp();
+      // The new topic's records are applied, not skipped as redeliveries; the old topic's are gone.
+      await expect(
+        stale.isSuppressed({ storeId: 's1', channel: 'sms', cartId: 'after-recreate' }),
+      ).resolves.toMatchObject({
+        suppressed: true,
+      });
+      await expect(stale.isSuppressed({ storeId: 's1', channel: 'sms', cartId: 'old-topic' })).resolves.toEqual({
+        suppressed: false,
+      });
+    } finally {
+      await stale.stop();
+      await other.destroy();
+    }
+  });
+
   it('dead-letters an unreadable record and still moves past it', async () => {
     const dlq = await collectTopics(kafka, [topicFor(settings, deadLetterTopicSpec('email').name)]);
     const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
