@@ -46,8 +46,9 @@ export class EventsService {
     const receivedAt = systemClock.now();
     const { unique } = dedupeAndOrder(events);
     let accepted: StorefrontEvent[];
+    let suppressing: boolean; // the batch wrote suppressions (an order, a consent withdrawal)
     try {
-      accepted = await this.db.transaction(async (tx) => {
+      ({ accepted, suppressing } = await this.db.transaction(async (tx) => {
         const fresh = await this.accepted.claimNew(
           tx,
           storeId,
@@ -56,26 +57,24 @@ export class EventsService {
         const toSend = unique.filter((e) => fresh.has(e.id));
         const messages = toSend.flatMap((event) => {
           const consent = consentChanges(storeId, event, receivedAt);
+          const suppressions = [...suppressionsForOrder(storeId, event, receivedAt), ...consent.withdrawals];
           return [
             this.publisher.message(Contracts.storefrontEvent, { storeId, receivedAt: receivedAt.toISOString(), event }),
-            ...[...suppressionsForOrder(storeId, event, receivedAt), ...consent.withdrawals].map((s) =>
-              this.publisher.message(Contracts.suppression, s),
-            ),
+            ...suppressions.map((s) => this.publisher.message(Contracts.suppression, s)),
             ...consent.lifted.map((scope) => this.publisher.tombstone(Contracts.suppression.topic, scope)),
           ];
         });
         await this.publisher.sendAtomically(messages);
-        return toSend;
-      });
+        const suppressing = messages.some(
+          (m) => m.topic.endsWith(Contracts.suppression.topic.name) && m.value !== null,
+        );
+        return { accepted: toSend, suppressing };
+      }));
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new DependencyUnavailableError(`event store unavailable: ${errorMessage(error)}`, { cause: error });
     }
-    if (
-      accepted.some(
-        (e) => e.type === 'order.completed' || consentChanges(storeId, e, receivedAt).withdrawals.length > 0,
-      )
-    ) {
+    if (suppressing) {
       // The suppression guarantee's guard interval (ADR 0005): see INGESTION_ORDER_ACK_GUARD_MS.
       // A consent withdrawal gets the same promise as an order: nothing is handed over after its 202.
       await new Promise((resolve) => setTimeout(resolve, this.config.INGESTION_ORDER_ACK_GUARD_MS));
