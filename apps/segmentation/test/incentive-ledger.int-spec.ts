@@ -122,7 +122,14 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
           .map((r) => Abandonment.parse(r.value))
           .find((a) => a.storeId === storeId && a.cartId === cartId),
       { timeoutMs: 20_000, description: `abandonment of ${cartId}` },
-    );
+    ).then(async (abandonment) => {
+      // The sweep publishes the abandonment inside the transaction that records its incentives and
+      // holds the cart's row until it commits: waiting for that lock means the ledger is readable.
+      await app
+        .get(DataSource)
+        .query('SELECT 1 FROM carts WHERE store_id = $1 AND cart_id = $2 FOR SHARE', [storeId, cartId]);
+      return abandonment;
+    });
   }
 
   function incentiveTouch(a: Abandonment): PlannedTouch {
@@ -186,6 +193,11 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
     );
 
   const statusesOf = async (touchId: string) => (await ledgerOf(touchId)).map((r) => r.status);
+  /** Whether the touch has ledger rows (one per shopper identity), all in this status. */
+  const allIn = async (touchId: string, status: string) => {
+    const statuses = await statusesOf(touchId);
+    return statuses.length > 0 && statuses.every((s) => s === status);
+  };
 
   it('dead-letters a delivery it cannot read, with the reason', async () => {
     const sut = await deliveriesProcessed('unreadable');
@@ -210,7 +222,7 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
       outcome(first, email2, 'cancelled', 'order_completed'),
       outcome(first, touch, 'cancelled', 'order_completed'),
     );
-    await pollUntil(async () => (await statusesOf(touch.touchId)).every((s) => s === 'released'), {
+    await pollUntil(() => allIn(touch.touchId, 'released'), {
       description: 'incentive released',
     });
     expect(await ledgerOf(touch.touchId)).toEqual([
@@ -227,7 +239,7 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
     const first = await checkoutAbandon('sent-1', shopper);
     const touch = incentiveTouch(first);
     await report(outcome(first, touch, 'sent'));
-    await pollUntil(async () => (await statusesOf(touch.touchId)).every((s) => s === 'delivered'), {
+    await pollUntil(() => allIn(touch.touchId, 'delivered'), {
       description: 'incentive delivered',
     });
 
@@ -276,7 +288,7 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
       outcome(first, firstTouch, 'cancelled', 'superseded_by_newer_cart'),
       outcome(second, secondTouch, 'sent'),
     );
-    await pollUntil(async () => (await statusesOf(secondTouch.touchId)).every((x) => x === 'delivered'), {
+    await pollUntil(() => allIn(secondTouch.touchId, 'delivered'), {
       description: 'the second code delivered',
     });
     await deliveriesProcessed(first.cartId);
@@ -290,7 +302,7 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
     const touch = incentiveTouch(first);
     const cancelled = outcome(first, touch, 'cancelled', 'superseded_by_newer_abandonment');
     await report(cancelled, cancelled);
-    await pollUntil(async () => (await statusesOf(touch.touchId)).every((s) => s === 'released'), {
+    await pollUntil(() => allIn(touch.touchId, 'released'), {
       description: 'incentive released',
     });
     const settled = await ledgerOf(touch.touchId);
@@ -298,7 +310,7 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
     const second = await checkoutAbandon('again-2', shopper);
     const secondTouch = incentiveTouch(second);
     await report(outcome(second, secondTouch, 'sent'));
-    await pollUntil(async () => (await statusesOf(secondTouch.touchId)).every((s) => s === 'delivered'), {
+    await pollUntil(() => allIn(secondTouch.touchId, 'delivered'), {
       description: 'second incentive delivered',
     });
     const delivered = await ledgerOf(secondTouch.touchId);
