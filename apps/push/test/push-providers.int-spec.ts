@@ -304,6 +304,21 @@ describe('push hand-off to web push and FCM', () => {
     expect(services.requestsTo(path)).toHaveLength(2);
   });
 
+  it('waits as long as the push service says (Retry-After) before trying again', async () => {
+    const { cartId, path } = await subscribeBrowser();
+    const calls: number[] = [];
+    services.on(path, () => {
+      calls.push(Date.now());
+      return calls.length === 1 ? { status: 429, headers: { 'Retry-After': '2' } } : { status: 201 };
+    });
+    const t = touch(cartId);
+    await publisher.publish(Contracts.touchPush, [t]);
+    expect((await waitForDelivery(t.touchId))[0]).toMatchObject({ status: 'sent' });
+    expect(calls).toHaveLength(2);
+    // Without Retry-After the first retry comes after 200 ms.
+    expect((calls[1] ?? 0) - (calls[0] ?? 0)).toBeGreaterThanOrEqual(1_900);
+  });
+
   it('records a card written without an answer as unknown and never sends it again', async () => {
     const { cartId, path } = await subscribeBrowser();
     services.on(path, () => 'hang');

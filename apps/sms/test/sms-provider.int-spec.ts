@@ -215,6 +215,19 @@ describe(`${SmsDeliveryService.name} with a provider`, () => {
     expect(deliveriesOf(t.touchId).every((x) => x.status === 'sent')).toBe(true);
   });
 
+  it('waits as long as a 429 says (Retry-After) before trying again', async () => {
+    const phone = newPhone();
+    twilio.behaveFor(phone, [
+      { kind: 'error', status: 429, code: 20429, message: 'Too Many Requests', retryAfter: '2' },
+    ]);
+    const t = touch(phone);
+    await publisher.publish(Contracts.touchSms, [t]);
+    expect((await answer(t))[0]).toMatchObject({ status: 'sent' });
+    const [refused, taken] = twilio.requestsTo(phone);
+    // Without Retry-After the first retry comes after 200 ms.
+    expect((taken?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1_900);
+  });
+
   it('records a touch whose request was written and never answered as unknown, and never resends it', async () => {
     const phone = newPhone();
     twilio.behaveFor(phone, [{ kind: 'hang' }]);

@@ -9,12 +9,14 @@ export interface CapturedSms {
   contentType: string | undefined;
   params: Record<string, string>;
   sid: string | undefined;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 /** How the fake answers one request: Twilio's 201, a Twilio error, or no answer at all. */
 export type Behaviour =
   | { kind: 'accept' }
-  | { kind: 'error'; status: number; code?: number; message?: string }
+  | { kind: 'error'; status: number; code?: number; message?: string; retryAfter?: string }
   /** Reads the request and never answers (the client times out after writing it). */
   | { kind: 'hang' };
 
@@ -71,11 +73,13 @@ export class TwilioCapture {
         contentType: req.headers['content-type'],
         params,
         sid,
+        at: Date.now(),
       });
       if (behaviour.kind === 'hang') return;
       res.setHeader('Content-Type', 'application/json');
       if (behaviour.kind === 'error') {
         res.statusCode = behaviour.status;
+        if (behaviour.retryAfter !== undefined) res.setHeader('Retry-After', behaviour.retryAfter);
         res.end(
           JSON.stringify({
             code: behaviour.code ?? null,

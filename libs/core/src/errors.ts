@@ -6,10 +6,16 @@
 export abstract class AppError extends Error {
   abstract readonly code: string;
   readonly retriable: boolean = false;
+  /**
+   * How long the dependency asked us to wait before trying again (an HTTP `Retry-After`), when it
+   * said; a retrying consumer waits at least this long (within its own upper bound).
+   */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

@@ -34,3 +34,17 @@ export function parseDuration(text: string): number {
   const factor = { ms: 1, s: 1000, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS }[unit];
   return value * factor;
 }
+
+/**
+ * An HTTP `Retry-After` value (RFC 9110 §10.2.3) as milliseconds from `now`: either delay-seconds
+ * or an HTTP-date. Undefined when absent or unreadable; a date in the past is 0.
+ */
+export function parseRetryAfter(value: string | ReadonlyArray<string> | undefined, now: Date): number | undefined {
+  const text = (typeof value === 'string' ? value : value?.[0])?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An IMF-fixdate (or the obsolete forms Date.parse also reads), never a bare number or ISO string.
+  if (!/^[A-Za-z]{3},? /.test(text) && !/^[A-Za-z]+day, /.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+}

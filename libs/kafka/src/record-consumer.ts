@@ -28,6 +28,19 @@ export interface RecordConsumerOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Longest wait a dependency's `Retry-After` may impose on a partition before the next attempt. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+const HEARTBEAT_STEP_MS = 3_000;
+
+/**
+ * The wait before retry `attempt` (1-based): exponential from 200 ms to 5 s, or longer when the
+ * dependency said when to come back (`Retry-After`), up to MAX_RETRY_AFTER_MS.
+ */
+export function retryDelay(attempt: number, retryAfterMs?: number): number {
+  const backoff = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+  return retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+}
+
 /**
  * Reads records one at a time per partition and commits each offset only after its handler
  * finished. Errors are classified: retriable ones are retried with backoff (the partition waits,
@@ -157,15 +170,22 @@ export class RecordConsumer {
           attempt,
           error: errorMessage(error),
         });
-        const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
-        await sleep(delay);
-        await payload.heartbeat().catch(() => undefined);
+        await this.waitBeforeRetry(retryDelay(attempt, classified ? error.retryAfterMs : undefined), payload);
         // stop() may have run while this record waited.
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (!this.running) throw error;
       }
     }
     await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+
+  /** Waits in short steps, heartbeating so a long wait does not cost the partition, until stopped. */
+  private async waitBeforeRetry(delayMs: number, payload: EachMessagePayload): Promise<void> {
+    const until = Date.now() + delayMs;
+    do {
+      await sleep(Math.min(HEARTBEAT_STEP_MS, Math.max(0, until - Date.now())));
+      await payload.heartbeat().catch(() => undefined);
+    } while (this.running && Date.now() < until);
   }
 
   private async deadLetter(record: IncomingRecord, error: unknown, kind: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
-import { derivedId, errorMessage } from '@reclaim/core';
+import { derivedId, errorMessage, parseRetryAfter } from '@reclaim/core';
 import { decideOnClaim, DeliveryReporter, SendLedgerRepository, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
@@ -222,6 +222,8 @@ export class PushDeliveryService {
         subscription.transport === 'web_push'
           ? classifyWebPushResponse(answer.status, answer.headers.location, derivedId('push', touch.touchId))
           : classifyFcmResponse(answer.status, parseJson(answer.body));
+      const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], new Date());
+      if (outcome.kind === 'retry' && retryAfterMs !== undefined) outcome = { ...outcome, retryAfterMs };
     } catch (error) {
       // Only a HandoffFailure says whether anything was written; anything else may have been.
       outcome =
@@ -252,7 +254,9 @@ export class PushDeliveryService {
       case 'retry':
         if (outcome.renewAccessToken) this.fcm?.forgetAccessToken();
         await this.ledger.releaseForRetry(touch.touchId, outcome.reason);
-        throw new PushProviderUnavailableError(`push service did not take touch ${touch.touchId}: ${outcome.reason}`);
+        throw new PushProviderUnavailableError(`push service did not take touch ${touch.touchId}: ${outcome.reason}`, {
+          retryAfterMs: outcome.retryAfterMs,
+        });
     }
     return this.reports.reportCurrent(touch);
   }

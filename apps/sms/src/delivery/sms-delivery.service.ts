@@ -154,6 +154,7 @@ export class SmsDeliveryService {
         await this.ledger.releaseForRetry(touch.touchId, reason);
         throw new SmsProviderUnavailableError(`provider did not take touch ${touch.touchId}: ${errorMessage(error)}`, {
           cause: error,
+          retryAfterMs: facts.retryAfterMs,
         });
       }
       this.logger.warn({ msg: 'SMS send failed', touchId: touch.touchId, kind, reason, error: errorMessage(error) });

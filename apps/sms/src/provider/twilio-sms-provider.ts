@@ -2,6 +2,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { Inject, Injectable } from '@nestjs/common';
+import { parseRetryAfter } from '@reclaim/core';
 import { SMS_CONFIG, type SmsConfig } from '../config';
 import type { ProviderFailureFacts } from './domain/provider-failure';
 import {
@@ -158,7 +159,8 @@ class TwilioSession implements SmsSession {
       req.on('error', (error) => afterWrite(error, errorCode(error)));
       req.on('response', (res) => {
         readAnswer(res).then(
-          (answer) => settle(...interpret(res.statusCode ?? 0, answer)),
+          (answer) =>
+            settle(...interpret(res.statusCode ?? 0, answer, parseRetryAfter(res.headers['retry-after'], new Date()))),
           (error: unknown) =>
             afterWrite(error instanceof Error ? error : new Error(String(error)), errorCode(error) ?? 'ECONNRESET'),
         );
@@ -198,7 +200,7 @@ function parseJson(text: string): Record<string, unknown> {
 }
 
 /** 2xx with a message SID: accepted. Anything else: an answered failure with the provider's code. */
-function interpret(status: number, text: string): [Error | undefined, AcceptedSms?] {
+function interpret(status: number, text: string, retryAfterMs: number | undefined): [Error | undefined, AcceptedSms?] {
   const json = parseJson(text);
   const sid = json['sid'];
   if (status >= 200 && status < 300 && typeof sid === 'string' && sid !== '') {
@@ -211,6 +213,7 @@ function interpret(status: number, text: string): [Error | undefined, AcceptedSm
       stage: 'answered',
       httpStatus: status,
       providerCode: code,
+      retryAfterMs,
     }),
   ];
 }

@@ -6,8 +6,11 @@ export type PushOutcome =
   | { kind: 'gone'; reason: string }
   /** Refused for good (bad request, payload too large, VAPID or sender mismatch): record `failed`. */
   | { kind: 'rejected'; reason: string }
-  /** Certainly not taken, and may be later (429, 5xx, connection lost before writing): retry. */
-  | { kind: 'retry'; reason: string; renewAccessToken?: boolean }
+  /**
+   * Certainly not taken, and may be later (429, 5xx, connection lost before writing): retry, not
+   * before `retryAfterMs` when the service said (`Retry-After`).
+   */
+  | { kind: 'retry'; reason: string; renewAccessToken?: boolean; retryAfterMs?: number }
   /** The request was written but no answer came: the card may be on the device. Never resent. */
   | { kind: 'unknown'; reason: string };
 

@@ -11,6 +11,8 @@ export interface ProviderFailureFacts {
   providerCode?: number | undefined;
   /** Node's network error code (ECONNRESET, ETIMEDOUT, …) or `TIMEOUT` for our own timer. */
   networkCode?: string | undefined;
+  /** The answer's `Retry-After`, in ms from when it came: a transient failure is not retried sooner. */
+  retryAfterMs?: number | undefined;
 }
 
 export type ProviderFailureKind =
