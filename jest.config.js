@@ -17,7 +17,8 @@ const swc = [
 ];
 
 const moduleNameMapper = {
-  '^@reclaim/(core|contracts|kafka|persistence|platform|testing|suppression|delivery)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@reclaim/(core|contracts|kafka|persistence|platform|testing|suppression|delivery)$':
+    '<rootDir>/libs/$1/src/index.ts',
 };
 
 const base = {

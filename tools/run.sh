@@ -86,7 +86,8 @@ case "$cmd" in
     ;;
   lint)
     ensure_deps
-    NX_DAEMON=false NX_NO_CLOUD=true node_modules/.bin/eslint apps libs tools "$@"
+    NX_DAEMON=false NX_NO_CLOUD=true node_modules/.bin/eslint apps libs tools test "$@"
+    node_modules/.bin/prettier --check --log-level warn .
     ;;
   test)
     ensure_deps

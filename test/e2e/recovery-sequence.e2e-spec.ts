@@ -101,7 +101,15 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
       email,
       events: [
         { id: `${cartId}-1`, type: 'cart.updated', occurredAt: at, cartId, customer: fullCustomer, cart, ...extra },
-        { id: `${cartId}-2`, type: 'checkout.started', occurredAt: at, cartId, customer: fullCustomer, cart, checkout: { step: 'contact' } },
+        {
+          id: `${cartId}-2`,
+          type: 'checkout.started',
+          occurredAt: at,
+          cartId,
+          customer: fullCustomer,
+          cart,
+          checkout: { step: 'contact' },
+        },
       ],
     };
   };
@@ -158,7 +166,10 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
       intervalMs: 500,
       description: 'three emails to the first-time buyer',
     });
-    const [abandonment] = valuesOn<{ abandonedAt: string; segment: string }>(Topics.abandonments.name, firstTime.cartId);
+    const [abandonment] = valuesOn<{ abandonedAt: string; segment: string }>(
+      Topics.abandonments.name,
+      firstTime.cartId,
+    );
     expect(abandonment?.segment).toMatch(/checkout/);
     const abandonedAt = Date.parse(abandonment?.abandonedAt ?? '');
     const offsets = mails.map((m) => m.handoffAt.getTime() - abandonedAt);
@@ -175,10 +186,13 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
     expect(issued.map((i) => i.code)).toEqual([code]);
 
     // A returning customer gets the reminders and never an incentive.
-    const returningMails = await pollUntil(() => (smtp.to(returning.email).length >= 3 ? smtp.to(returning.email) : undefined), {
-      timeoutMs: 30_000,
-      description: 'three emails to the returning customer',
-    });
+    const returningMails = await pollUntil(
+      () => (smtp.to(returning.email).length >= 3 ? smtp.to(returning.email) : undefined),
+      {
+        timeoutMs: 30_000,
+        description: 'three emails to the returning customer',
+      },
+    );
     expect(returningMails.some((m) => /with code/.test(m.mail.text ?? ''))).toBe(false);
     expect(valuesOn(Topics.incentives.name, returning.cartId)).toEqual([]);
 

@@ -35,7 +35,10 @@ function sampleEvent(i: number, runId: string) {
     occurredAt: new Date().toISOString(),
     cartId,
     customer: { id: `c-${i % 2000}`, email: `shopper${i % 2000}@bench.example`, ordersCount: 0 },
-    cart: { currency: 'EUR', items: [{ sku: 'LS-001', productId: 'p1', title: 'Linen Shirt', quantity: 1, unitPrice: 4900 }] },
+    cart: {
+      currency: 'EUR',
+      items: [{ sku: 'LS-001', productId: 'p1', title: 'Linen Shirt', quantity: 1, unitPrice: 4900 }],
+    },
   };
 }
 
@@ -60,12 +63,20 @@ async function main(): Promise<void> {
   const producer = kafka.producer({ idempotent: true });
   await producer.connect();
   const messages = Array.from({ length: TOTAL }, (_, i) =>
-    buildMessage(Contracts.storefrontEvent, { storeId: 'bench', receivedAt: new Date().toISOString(), event: sampleEvent(i, `raw${runId}`) }, { source: '/bench', topicPrefix: prefix }),
+    buildMessage(
+      Contracts.storefrontEvent,
+      { storeId: 'bench', receivedAt: new Date().toISOString(), event: sampleEvent(i, `raw${runId}`) },
+      { source: '/bench', topicPrefix: prefix },
+    ),
   );
   const rawStart = process.hrtime.bigint();
   await runPool(TOTAL / BATCH, CONCURRENCY, async (b) => {
     const slice = messages.slice(b * BATCH, (b + 1) * BATCH);
-    await producer.send({ topic: slice[0]?.topic ?? '', acks: -1, messages: slice.map(({ key, value, headers }) => ({ key, value, headers })) });
+    await producer.send({
+      topic: slice[0]?.topic ?? '',
+      acks: -1,
+      messages: slice.map(({ key, value, headers }) => ({ key, value, headers })),
+    });
   });
   const rawSeconds = Number(process.hrtime.bigint() - rawStart) / 1e9;
   await producer.disconnect();
@@ -97,8 +108,13 @@ async function main(): Promise<void> {
   child.stderr.pipe(log);
   try {
     const deadline = Date.now() + 60_000;
-    while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok).catch(() => false))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('ingestion did not start; see .local/bench-ingestion.log');
+    while (
+      !(await fetch(`http://127.0.0.1:${port}/health`)
+        .then((r) => r.ok)
+        .catch(() => false))
+    ) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error('ingestion did not start; see .local/bench-ingestion.log');
       await new Promise((r) => setTimeout(r, 250));
     }
     const bodies = Array.from({ length: TOTAL / BATCH }, (_, b) =>

@@ -19,9 +19,27 @@ const CATALOG = [
   { sku: 'RC-007', productId: 'rain-coat', title: 'Packable Rain Coat', unitPrice: 8900 },
   { sku: 'CM-101', productId: 'ceramic-mug', title: 'Stoneware Mug', unitPrice: 1800 },
 ] as const;
-const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Margaret', 'Linus', 'Radia', 'Donald', 'Frances', 'John'];
+const NAMES = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Ken',
+  'Margaret',
+  'Linus',
+  'Radia',
+  'Donald',
+  'Frances',
+  'John',
+];
 const ZONES = ['Europe/Paris', 'Europe/London', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'];
-const KINDS: Shopper['kind'][] = ['checkout-abandoner', 'cart-abandoner', 'buys-before-reminder', 'buys-after-first-email'];
+const KINDS: Shopper['kind'][] = [
+  'checkout-abandoner',
+  'cart-abandoner',
+  'buys-before-reminder',
+  'buys-after-first-email',
+];
 
 export function sampleShoppers(count: number, runId: string): Shopper[] {
   return Array.from({ length: count }, (_, i) => {
@@ -30,7 +48,8 @@ export function sampleShoppers(count: number, runId: string): Shopper[] {
     const first = CATALOG[i % CATALOG.length] ?? CATALOG[0];
     const second = CATALOG[(i * 7 + 3) % CATALOG.length] ?? CATALOG[1];
     const items = [{ ...first, quantity: 1, url: `https://shop.example/p/${first.productId}` }];
-    if (i % 3 === 0 && second.sku !== first.sku) items.push({ ...second, quantity: 2, url: `https://shop.example/p/${second.productId}` });
+    if (i % 3 === 0 && second.sku !== first.sku)
+      items.push({ ...second, quantity: 2, url: `https://shop.example/p/${second.productId}` });
     const cartId = `demo-${runId}-${i}`;
     const email = `${name.toLowerCase()}.${i}@shoppers.example`;
     const customer = {
@@ -50,16 +69,46 @@ export function sampleShoppers(count: number, runId: string): Shopper[] {
       cartId,
       email,
       events: () => [
-        { id: `${cartId}-created`, type: 'cart.created', occurredAt: at(), cartId, customer, cart, device: i % 2 ? 'mobile' : 'desktop' },
+        {
+          id: `${cartId}-created`,
+          type: 'cart.created',
+          occurredAt: at(),
+          cartId,
+          customer,
+          cart,
+          device: i % 2 ? 'mobile' : 'desktop',
+        },
         ...(checkout
           ? [
-              { id: `${cartId}-checkout`, type: 'checkout.started', occurredAt: at(), cartId, customer, cart, checkout: { step: 'contact' } },
-              { id: `${cartId}-shipping`, type: 'checkout.step_completed', occurredAt: at(), cartId, customer, checkout: { step: 'shipping' } },
+              {
+                id: `${cartId}-checkout`,
+                type: 'checkout.started',
+                occurredAt: at(),
+                cartId,
+                customer,
+                cart,
+                checkout: { step: 'contact' },
+              },
+              {
+                id: `${cartId}-shipping`,
+                type: 'checkout.step_completed',
+                occurredAt: at(),
+                cartId,
+                customer,
+                checkout: { step: 'shipping' },
+              },
             ]
           : []),
       ],
       order: () => [
-        { id: `${cartId}-order`, type: 'order.completed', occurredAt: at(), cartId, customer, order: { id: `order-${cartId}`, total, currency: 'EUR' } },
+        {
+          id: `${cartId}-order`,
+          type: 'order.completed',
+          occurredAt: at(),
+          cartId,
+          customer,
+          order: { id: `order-${cartId}`, total, currency: 'EUR' },
+        },
       ],
     };
   });

@@ -320,13 +320,14 @@ async function freePorts(n) {
 }
 
 function runJavaTool(p, args) {
-  const r = spawnSync(
-    javaBin(),
-    [`-Dlog4j2.configurationFile=${p.log4j}`, '-cp', path.join(p.libs, '*'), ...args],
-    { encoding: 'utf8', cwd: p.dir },
-  );
+  const r = spawnSync(javaBin(), [`-Dlog4j2.configurationFile=${p.log4j}`, '-cp', path.join(p.libs, '*'), ...args], {
+    encoding: 'utf8',
+    cwd: p.dir,
+  });
   if (r.error || r.status !== 0) {
-    throw new Error(`${args.slice(0, 2).join(' ')} failed (${r.error?.code ?? `exit ${r.status}`}):\n${r.stdout}${r.stderr}`);
+    throw new Error(
+      `${args.slice(0, 2).join(' ')} failed (${r.error?.code ?? `exit ${r.status}`}):\n${r.stdout}${r.stderr}`,
+    );
   }
   return r.stdout.trim();
 }
@@ -442,7 +443,11 @@ async function waitReady({ brokers, port, child, p, rootDir, timeoutMs, log }) {
       try {
         await admin.connect();
         if (!(await admin.listTopics()).includes(topic)) {
-          await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true, timeout: 10_000 });
+          await admin.createTopics({
+            topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+            waitForLeaders: true,
+            timeout: 10_000,
+          });
         }
         const md = await admin.fetchTopicMetadata({ topics: [topic] });
         const leader = md.topics[0]?.partitions[0]?.leader;
@@ -462,7 +467,11 @@ async function waitReady({ brokers, port, child, p, rootDir, timeoutMs, log }) {
       }
     },
     async (kafka) => {
-      const producer = kafka.producer({ transactionalId: 'reclaim-broker-readycheck', idempotent: true, maxInFlightRequests: 1 });
+      const producer = kafka.producer({
+        transactionalId: 'reclaim-broker-readycheck',
+        idempotent: true,
+        maxInFlightRequests: 1,
+      });
       try {
         await producer.connect();
         const tx = await producer.transaction(); // InitProducerId through the transaction coordinator
@@ -569,7 +578,8 @@ export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = de
   const token = await acquireLock(p, log);
   try {
     const again = readJson(p.state);
-    const unchanged = again && first.state && again.pid === first.state.pid && again.startedAt === first.state.startedAt;
+    const unchanged =
+      again && first.state && again.pid === first.state.pid && again.startedAt === first.state.startedAt;
     const { ok, state } = unchanged ? first : await runningState(p, rootDir);
     if (ok) {
       log(`reusing broker pid ${state.pid} at ${state.brokers}`);
@@ -585,7 +595,8 @@ export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = de
     }
     cleanup(p, state);
     for (const f of fs.readdirSync(p.dir)) {
-      if (f.startsWith('data-') && !process.env.KAFKA_KEEP_DATA) fs.rmSync(path.join(p.dir, f), { recursive: true, force: true });
+      if (f.startsWith('data-') && !process.env.KAFKA_KEEP_DATA)
+        fs.rmSync(path.join(p.dir, f), { recursive: true, force: true });
     }
 
     checkJava();
@@ -607,14 +618,24 @@ export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = de
     const heap = (process.env.KAFKA_HEAP_OPTS || '-Xms512m -Xmx512m').split(/\s+/).filter(Boolean);
     const child = spawn(
       javaBin(),
-      [...heap, '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${p.log4j}`,
-        '-cp', path.join(p.libs, '*'), 'kafka.Kafka', p.props],
+      [
+        ...heap,
+        '-XX:+UseG1GC',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${p.log4j}`,
+        '-cp',
+        path.join(p.libs, '*'),
+        'kafka.Kafka',
+        p.props,
+      ],
       { cwd: p.dir, detached: true, stdio: ['ignore', out, out] },
     );
     fs.closeSync(out);
     child.unref();
     fs.writeFileSync(p.pidFile, `${child.pid}\n`);
-    log(`started Kafka ${kafkaVersion()} pid ${child.pid} on ${brokers} (controller ${controllerPort}); waiting until ready`);
+    log(
+      `started Kafka ${kafkaVersion()} pid ${child.pid} on ${brokers} (controller ${controllerPort}); waiting until ready`,
+    );
 
     try {
       await waitReady({ brokers, port, child, p, rootDir, timeoutMs, log });

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { envInt } from '@reclaim/core';
 import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 
-
 export const EmailConfig = z.object({
   ...baseConfigShape,
   /** `production` turns on the warning about the development signing secret. */
@@ -47,7 +46,10 @@ export const EmailConfig = z.object({
   /** How long an incentive code stays valid after it is issued (real time, not scaled: shoppers read the date). */
   INCENTIVE_CODE_TTL: envDuration('72h'),
   /** Prefix of issued incentive codes, e.g. RC-7K2Q-MX9D. */
-  INCENTIVE_CODE_PREFIX: z.string().regex(/^[A-Z0-9]{1,8}$/, 'upper-case letters and digits, at most 8').default('RC'),
+  INCENTIVE_CODE_PREFIX: z
+    .string()
+    .regex(/^[A-Z0-9]{1,8}$/, 'upper-case letters and digits, at most 8')
+    .default('RC'),
   /** How long resume links work (real time, not scaled). */
   RESUME_LINK_TTL: envDuration('7d'),
   /**

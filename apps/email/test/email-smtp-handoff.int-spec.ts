@@ -37,7 +37,10 @@ describe(`${EmailDeliveryService.name} hands a message to SMTP right after its s
   });
 
   const checksFor = (touch: TouchDue) =>
-    timeline.filter((s): s is Extract<Step, { kind: 'suppression_check' }> => s.kind === 'suppression_check' && s.cartId === touch.cartId);
+    timeline.filter(
+      (s): s is Extract<Step, { kind: 'suppression_check' }> =>
+        s.kind === 'suppression_check' && s.cartId === touch.cartId,
+    );
   const indexOf = (step: Step | undefined) => (step ? timeline.indexOf(step) : -1);
   /** Checks made after the service's latest SMTP connection opened (an early, cheap check may come before it). */
   const checksSinceConnect = (touch: TouchDue) => {

@@ -35,7 +35,10 @@ export const IngestionConfig = z.object({
    */
   INGESTION_ORDER_ACK_GUARD_MS: envInt(200, { min: 0, max: 5_000 }),
   /** Stable per instance: transactional ids derive from it, so a restart fences its predecessor. */
-  INGESTION_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default(hostname().replace(/[^A-Za-z0-9._-]/g, '-')),
+  INGESTION_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default(hostname().replace(/[^A-Za-z0-9._-]/g, '-')),
   /** Signs resume links (shared with the channel services). */
   RESUME_LINK_SECRET: z.string().min(8, 'must be at least 8 characters').default('dev-only-change-me'),
 });

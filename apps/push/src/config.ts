@@ -4,7 +4,6 @@ import { envInt } from '@reclaim/core';
 import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 import { checkVapidKeys, parseServiceAccount, type FcmServiceAccount } from './delivery/domain/push-credentials';
 
-
 /** A file read once at start-up; a missing or unreadable file fails the config, by name. */
 const fileText = (s: string, ctx: z.RefinementCtx): string | undefined => {
   if (s === '') return undefined;

@@ -3,7 +3,6 @@ import { envInt } from '@reclaim/core';
 import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 import { parseSmsStores } from './provider/domain/senders';
 
-
 export const SmsConfig = z.object({
   ...baseConfigShape,
   /** `production` turns on the warning about the development signing secret. */

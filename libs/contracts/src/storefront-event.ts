@@ -89,9 +89,7 @@ export const StorefrontEvent = z
     device: z.enum(['desktop', 'mobile', 'tablet', 'app']).optional(),
     cart: Cart.optional(),
     checkout: z.object({ step: z.enum(['contact', 'shipping', 'payment', 'review']) }).optional(),
-    error: z
-      .object({ code: z.enum(CheckoutErrorCodes), message: z.string().max(1024).optional() })
-      .optional(),
+    error: z.object({ code: z.enum(CheckoutErrorCodes), message: z.string().max(1024).optional() }).optional(),
     order: z.object({ id: Id, total: Money, currency: CurrencyCode }).optional(),
     consent: z
       .object({ email: z.boolean().optional(), sms: z.boolean().optional(), push: z.boolean().optional() })
@@ -107,9 +105,7 @@ export const StorefrontEvent = z
         fcmToken: z.string().min(1).max(4096).optional(),
       })
       .optional(),
-    product: z
-      .object({ productId: Id, inStock: z.boolean().optional(), unitPrice: Money.optional() })
-      .optional(),
+    product: z.object({ productId: Id, inStock: z.boolean().optional(), unitPrice: Money.optional() }).optional(),
   })
   .superRefine((event, ctx) => {
     const need = (field: keyof typeof event, why: string) => {

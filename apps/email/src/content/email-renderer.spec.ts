@@ -47,9 +47,7 @@ describe(EmailRenderer.name, () => {
 
   it('names the product in the other subjects too', () => {
     expect(render('reassurance', touch(), ctx).subject).toBe('Still thinking about your Linen Shirt?');
-    expect(render('incentive', touch({ incentive: 'percent_10' }), ctx).subject).toBe(
-      '10% off on your Linen Shirt',
-    );
+    expect(render('incentive', touch({ incentive: 'percent_10' }), ctx).subject).toBe('10% off on your Linen Shirt');
   });
 
   it('lists items with quantity and prices in the cart currency from minor units', () => {
@@ -150,7 +148,11 @@ describe(`${EmailRenderer.name} stock and trust`, () => {
 
   it('renders nothing when no item can be bought any more', () => {
     const soldOut = touch({
-      cart: { currency: 'EUR', value: 100, items: [{ sku: 'B', title: 'Boots', quantity: 1, unitPrice: 100, inStock: false }] },
+      cart: {
+        currency: 'EUR',
+        value: 100,
+        items: [{ sku: 'B', title: 'Boots', quantity: 1, unitPrice: 100, inStock: false }],
+      },
     });
     expect(sut.render('reminder', soldOut, ctx)).toBeUndefined();
   });
@@ -158,7 +160,11 @@ describe(`${EmailRenderer.name} stock and trust`, () => {
   it('shows the store trust block, escaped', () => {
     const out = render('reassurance', touch(), {
       ...ctx,
-      trust: { returns: 'Free returns <b>30 days</b>', supportEmail: 'help@shop.example', supportPhone: '+33 1 23 45 67 89' },
+      trust: {
+        returns: 'Free returns <b>30 days</b>',
+        supportEmail: 'help@shop.example',
+        supportPhone: '+33 1 23 45 67 89',
+      },
     });
     expect(out.html).toContain('Free returns &lt;b&gt;30 days&lt;/b&gt;');
     expect(out.html).toContain('mailto:help@shop.example');
@@ -172,10 +178,14 @@ describe(`${EmailRenderer.name} stock and trust`, () => {
   });
 
   it("shows the incentive code and its expiry in the shopper's time zone only when the touch carries one", () => {
-    const withCode = render('incentive', touch({ incentive: 'percent_10', customer: { email: 'a@b.co', timezone: 'Europe/Paris' } }), {
-      ...ctx,
-      incentive: { code: 'RC-7K2Q-MX9D', expiresAt: new Date('2026-01-05T11:00:00Z') },
-    });
+    const withCode = render(
+      'incentive',
+      touch({ incentive: 'percent_10', customer: { email: 'a@b.co', timezone: 'Europe/Paris' } }),
+      {
+        ...ctx,
+        incentive: { code: 'RC-7K2Q-MX9D', expiresAt: new Date('2026-01-05T11:00:00Z') },
+      },
+    );
     expect(withCode.subject).toBe('10% off on your Linen Shirt');
     expect(withCode.text).toContain('10% off with code RC-7K2Q-MX9D — single use, valid until Jan 5, 2026, 12:00');
     expect(withCode.html).toContain('RC-7K2Q-MX9D');
@@ -237,7 +247,13 @@ describe(`${EmailRenderer.name} current facts, images and angles`, () => {
           currency: 'EUR',
           value: 3,
           items: [
-            { sku: 'a', title: 'Shirt "Sky" <b>', quantity: 1, unitPrice: 1, imageUrl: 'https://cdn.example/shirt.jpg?w=160&h="x"' },
+            {
+              sku: 'a',
+              title: 'Shirt "Sky" <b>',
+              quantity: 1,
+              unitPrice: 1,
+              imageUrl: 'https://cdn.example/shirt.jpg?w=160&h="x"',
+            },
             { sku: 'b', title: 'Mug', quantity: 1, unitPrice: 1, imageUrl: 'javascript:alert(1)' },
             { sku: 'c', title: 'Cap', quantity: 1, unitPrice: 1 },
           ],
@@ -273,7 +289,9 @@ describe(`${EmailRenderer.name} current facts, images and angles`, () => {
   it('gives emails 1 and 3 no angle when the touch carries none (email 2 picks one from the segment)', () => {
     const plain = touch({ segment: 'checkout-payment-error' });
     expect(render('reminder', plain, ctx).text).not.toContain('We are here to help');
-    expect(render('incentive', { ...plain, incentive: 'free_shipping' }, ctx).text).not.toContain('We are here to help');
+    expect(render('incentive', { ...plain, incentive: 'free_shipping' }, ctx).text).not.toContain(
+      'We are here to help',
+    );
     expect(render('reassurance', plain, ctx).text).toContain('We are here to help');
   });
 

@@ -35,7 +35,16 @@ export class IncentiveCodesRepository {
          UNION ALL
          SELECT code, kind, issued_at, expires_at FROM incentive_codes WHERE touch_id = $2
          LIMIT 1`,
-        [candidate, touch.touchId, touch.storeId, touch.cartId, touch.customerId ?? null, touch.email ?? null, kind, expiresAt],
+        [
+          candidate,
+          touch.touchId,
+          touch.storeId,
+          touch.cartId,
+          touch.customerId ?? null,
+          touch.email ?? null,
+          kind,
+          expiresAt,
+        ],
       );
       const row = rows[0];
       if (!row) throw new Error(`no incentive code for touch ${touch.touchId}`);

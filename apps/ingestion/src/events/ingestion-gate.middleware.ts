@@ -29,13 +29,23 @@ export class IngestionGateMiddleware implements NestMiddleware {
   use(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
     const storeId = storeForAuthorization(req.headers.authorization, this.config.INGESTION_API_KEYS);
     if (!storeId) {
-      next(new UnauthorizedException({ error: 'unauthorized', message: 'missing or unknown API key (Authorization: Bearer <key>)' }));
+      next(
+        new UnauthorizedException({
+          error: 'unauthorized',
+          message: 'missing or unknown API key (Authorization: Bearer <key>)',
+        }),
+      );
       return;
     }
     req.storeId = storeId;
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') {
-      next(new UnsupportedMediaTypeException({ error: 'unsupported_media_type', message: 'Content-Type must be application/json' }));
+      next(
+        new UnsupportedMediaTypeException({
+          error: 'unsupported_media_type',
+          message: 'Content-Type must be application/json',
+        }),
+      );
       return;
     }
     readRawBody(req, res, (err?: unknown) => {
@@ -45,7 +55,12 @@ export class IngestionGateMiddleware implements NestMiddleware {
       }
       const type = (err as { type?: string }).type;
       if (type === 'entity.too.large') {
-        next(new PayloadTooLargeException({ error: 'payload_too_large', message: `body exceeds ${MAX_BATCH_BYTES} bytes` }));
+        next(
+          new PayloadTooLargeException({
+            error: 'payload_too_large',
+            message: `body exceeds ${MAX_BATCH_BYTES} bytes`,
+          }),
+        );
         return;
       }
       next(new BadRequestException({ error: 'bad_request', message: 'could not read the request body' }));

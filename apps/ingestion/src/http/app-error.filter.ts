@@ -10,7 +10,8 @@ export class AppErrorFilter implements ExceptionFilter<AppError> {
     if (error instanceof DependencyUnavailableError) {
       res.status(503).setHeader('Retry-After', '5').json({
         error: 'unavailable',
-        message: 'Kafka or the event store is unavailable: nothing from this batch was accepted; retry with the same ids',
+        message:
+          'Kafka or the event store is unavailable: nothing from this batch was accepted; retry with the same ids',
       });
       return;
     }

@@ -30,6 +30,8 @@ describe(stockView.name, () => {
   });
 
   it('has nothing to show when every item is out of stock', () => {
-    expect(stockView(cart([{ sku: 'a', title: 'Boots', quantity: 1, unitPrice: 100, inStock: false }]))).toBeUndefined();
+    expect(
+      stockView(cart([{ sku: 'a', title: 'Boots', quantity: 1, unitPrice: 100, inStock: false }])),
+    ).toBeUndefined();
   });
 });

@@ -19,8 +19,20 @@ describe(validateBatch.name, () => {
       events: [
         event('ok', '2026-11-25T10:00:00Z'),
         { id: 'x', type: 'order.completed', occurredAt: '2026-11-25T10:00:00Z', cartId: 'c1' },
-        { id: 'y', type: 'cart.updated', occurredAt: '2026-11-25T10:00:00Z', cartId: 'c1', cart: { currency: 'euro', items: [] } },
-        { id: 'z', type: 'product.updated', occurredAt: '2026-11-25T10:00:00Z', cartId: 'c1', product: { productId: 'p' } },
+        {
+          id: 'y',
+          type: 'cart.updated',
+          occurredAt: '2026-11-25T10:00:00Z',
+          cartId: 'c1',
+          cart: { currency: 'euro', items: [] },
+        },
+        {
+          id: 'z',
+          type: 'product.updated',
+          occurredAt: '2026-11-25T10:00:00Z',
+          cartId: 'c1',
+          product: { productId: 'p' },
+        },
       ],
     });
     expect(sut.ok).toBe(false);
@@ -47,8 +59,16 @@ describe(validateBatch.name, () => {
     ['a timestamp without offset', { occurredAt: '2026-11-25T10:00:00' }, 'occurredAt'],
     ['an unknown time zone', { customer: { timezone: 'Mars/Olympus' } }, 'customer.timezone'],
     ['a phone not in E.164', { customer: { phone: '0612345678' } }, 'customer.phone'],
-    ['a fractional price', { cart: { currency: 'EUR', items: [{ sku: 's', title: 't', quantity: 1, unitPrice: 9.99 }] } }, 'cart.items.0.unitPrice'],
-    ['a zero quantity', { cart: { currency: 'EUR', items: [{ sku: 's', title: 't', quantity: 0, unitPrice: 1 }] } }, 'cart.items.0.quantity'],
+    [
+      'a fractional price',
+      { cart: { currency: 'EUR', items: [{ sku: 's', title: 't', quantity: 1, unitPrice: 9.99 }] } },
+      'cart.items.0.unitPrice',
+    ],
+    [
+      'a zero quantity',
+      { cart: { currency: 'EUR', items: [{ sku: 's', title: 't', quantity: 0, unitPrice: 1 }] } },
+      'cart.items.0.quantity',
+    ],
     ['an id over 128 characters', { id: 'x'.repeat(129) }, 'id'],
   ])('rejects %s', (_what, patch, path) => {
     const sut = validateBatch({ events: [{ ...event('a', '2026-11-25T10:00:00Z'), ...patch }] });
@@ -70,7 +90,9 @@ describe(dedupeAndOrder.name, () => {
   });
 
   it('compares instants, not strings, across offsets', () => {
-    const sut = validateBatch({ events: [event('paris', '2026-11-25T10:30:00+01:00'), event('utc', '2026-11-25T09:45:00Z')] });
+    const sut = validateBatch({
+      events: [event('paris', '2026-11-25T10:30:00+01:00'), event('utc', '2026-11-25T09:45:00Z')],
+    });
     if (!sut.ok) throw new Error('fixture invalid');
     expect(dedupeAndOrder(sut.events).unique.map((e) => e.id)).toEqual(['paris', 'utc']);
   });
