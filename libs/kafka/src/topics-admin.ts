@@ -98,6 +98,28 @@ type CreateCluster = (options: { allowAutoTopicCreation: boolean; isolationLevel
 const READ_UNCOMMITTED = 0;
 
 /**
+ * The offsets a consumer group has committed on a topic, per partition; a partition the group has
+ * never committed (or whose commit Kafka no longer holds: a recreated cluster or topic, expired
+ * group offsets) is absent.
+ */
+export async function fetchCommittedOffsets(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map(
+      (result?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, BigInt(p.offset)]),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
  * Reads true high watermarks (ListOffsets with READ_UNCOMMITTED isolation). kafkajs' admin
  * `fetchTopicOffsets` asks with READ_COMMITTED and so returns the last stable offset: right after
  * a transaction commits, its markers may not be written yet and the LSO still sits before the

@@ -2,6 +2,8 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } f
 import { ConsumerGroups, Contracts, deadLetterTopicSpec, Topics, type ConsumerGroupId } from '@reclaim/contracts';
 import { DependencyUnavailableError, errorMessage, InvalidInputError, type AppError } from '@reclaim/core';
 import {
+  fetchCommittedOffsets,
+  groupFor,
   HighWatermarkReader,
   type Kafka,
   parseRecord,
@@ -14,6 +16,7 @@ import { nestRecordLog } from '@reclaim/platform';
 import {
   candidateScopes,
   caughtUp,
+  staleViewSigns,
   judgeSuppression,
   type Recipient,
   type SuppressionVerdict,
@@ -78,20 +81,31 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * The view lives in Postgres and can outlive its topic: a broker recreated without its data (a
-   * new local broker, a Kafka cluster rebuilt) starts the suppression topic again at offset 0. A
-   * stored position past a partition's end proves the view describes another topic; kept, it
-   * would skip the new topic's records as redeliveries and pass the barrier without them. So the
-   * view starts over and is rebuilt from the topic (compacted: one record per scope). A topic that
-   * has already grown past the stored positions cannot be told apart this way.
+   * new local broker, a Kafka cluster rebuilt) or a topic deleted and created again starts the
+   * suppression topic again at offset 0. Kept, the stored positions would make the view skip the
+   * new topic's records as redeliveries and pass the barrier without them. Two signs give it away,
+   * and either makes the view start over and rebuild from the topic (compacted: one record per
+   * scope):
+   * - a stored position past a partition's end;
+   * - a partition the view has read (position > 0) on which Kafka holds no commit of the view's
+   *   group: the group's offsets live in the cluster and go with the topic, so this also catches
+   *   a new topic that has already grown past the stored positions. (Group offsets that expired
+   *   while every instance was down for longer than `offsets.retention.minutes`, or a partition
+   *   that holds only aborted transactions, also trigger it: a needless rebuild, never a skipped
+   *   record.)
    */
   private async forgetAnotherTopic(): Promise<void> {
     const topic = topicFor(this.settings, Topics.suppressions.name);
-    const [highWatermarks, positions] = await Promise.all([this.watermarks.highWatermarks(topic), this.positions()]);
-    const beyond = [...positions].filter(([p, next]) => next > (highWatermarks.get(p) ?? 0n));
-    if (beyond.length === 0) return;
+    const [highWatermarks, committed, positions] = await Promise.all([
+      this.watermarks.highWatermarks(topic),
+      fetchCommittedOffsets(this.kafka, groupFor(this.settings, this.groupId), topic),
+      this.positions(),
+    ]);
+    const signs = staleViewSigns(positions, highWatermarks, committed);
+    if (signs.length === 0) return;
     this.logger.warn({
-      msg: 'suppression view is ahead of its topic (recreated?): rebuilding it from the topic',
-      partitions: beyond.map(([p, next]) => `p${p} at ${next} > ${highWatermarks.get(p) ?? 0n}`),
+      msg: 'suppression view describes another life of its topic (recreated?): rebuilding it from the topic',
+      partitions: signs,
     });
     await this.repository.reset();
   }

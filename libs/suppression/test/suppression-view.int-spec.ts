@@ -1,7 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { Contracts, deadLetterTopicSpec, SuppressionScopes, Topics, type Suppression } from '@reclaim/contracts';
 import { DependencyUnavailableError } from '@reclaim/core';
-import { EventPublisher, provisionTopics, topicFor, type Kafka, type KafkaSettings } from '@reclaim/kafka';
+import {
+  EventPublisher,
+  HighWatermarkReader,
+  provisionTopics,
+  topicFor,
+  type Kafka,
+  type KafkaSettings,
+} from '@reclaim/kafka';
 import { openDatabase } from '@reclaim/persistence';
 import {
   collectTopics,
@@ -152,6 +159,47 @@ describe(SuppressionView.name, () => {
     }
   });
 
+  it('starts over when Kafka holds no commit of its group, even when the recreated topic grew past its positions', async () => {
+    // A view (its own schema and group) whose positions sit within the topic as it is now, as if
+    // the topic had been recreated and had grown again before the service came back.
+    const scope = SuppressionScopes.cart('s1', 'grown-again');
+    await publisher.publish(Contracts.suppression, [suppression({ scope, cartId: 'grown-again' })]);
+    const watermarks = new HighWatermarkReader(kafka);
+    const ends = await watermarks.highWatermarks(topicFor(settings, Topics.suppressions.name));
+    await watermarks.disconnect();
+    const other = await openDatabase({
+      url: database.url,
+      schema: 'push',
+      migrations: [CreateSuppressionView1764300000000],
+    });
+    const stale = new SuppressionView(kafka, settings, new SuppressionViewRepository(other), {
+      group: 'push',
+      barrierTimeoutMs: 10_000,
+    });
+    try {
+      for (const [partition, end] of ends) {
+        await other.query('INSERT INTO suppression_offsets (partition, next_offset) VALUES ($1, $2)', [
+          partition,
+          end.toString(),
+        ]);
+      }
+      await other.query(
+        `INSERT INTO suppressions (scope, reason, store_id, suppressed_at) VALUES ('cart:s1:previous-life', 'order_completed', 's1', now())`,
+      );
+      await stale.start();
+      await stale.catchUp();
+      await expect(
+        stale.isSuppressed({ storeId: 's1', channel: 'push', cartId: 'grown-again' }),
+      ).resolves.toMatchObject({ suppressed: true });
+      await expect(stale.isSuppressed({ storeId: 's1', channel: 'push', cartId: 'previous-life' })).resolves.toEqual({
+        suppressed: false,
+      });
+    } finally {
+      await stale.stop();
+      await other.destroy();
+    }
+  });
+
   it('dead-letters an unreadable record and still moves past it', async () => {
     const dlq = await collectTopics(kafka, [topicFor(settings, deadLetterTopicSpec('email').name)]);
     const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
@@ -170,11 +218,18 @@ describe(SuppressionView.name, () => {
 
   it('keeps its position across restarts and applies nothing twice', async () => {
     const before = await new SuppressionViewRepository(db).positions();
-    await sut.stop();
-    sut = newView();
-    await sut.start();
-    await sut.catchUp();
-    expect(await new SuppressionViewRepository(db).positions()).toEqual(before);
+    const reset = jest.spyOn(SuppressionViewRepository.prototype, 'reset');
+    try {
+      await sut.stop();
+      sut = newView();
+      await sut.start();
+      await sut.catchUp();
+      expect(await new SuppressionViewRepository(db).positions()).toEqual(before);
+      // Its group's commits are in Kafka: the view trusts its positions and is not rebuilt.
+      expect(reset).not.toHaveBeenCalled();
+    } finally {
+      reset.mockRestore();
+    }
   });
 
   it('refuses the barrier with a retriable error while the view is not running, then catches up', async () => {

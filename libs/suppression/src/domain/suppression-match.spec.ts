@@ -1,5 +1,12 @@
 import { SuppressionScopes } from '@reclaim/contracts';
-import { candidateScopes, caughtUp, judgeSuppression, recipientOf, type Recipient } from './suppression-match';
+import {
+  candidateScopes,
+  caughtUp,
+  judgeSuppression,
+  recipientOf,
+  staleViewSigns,
+  type Recipient,
+} from './suppression-match';
 
 const at = (iso: string) => new Date(iso);
 const recipient: Recipient = {
@@ -183,5 +190,46 @@ describe(caughtUp.name, () => {
     expect(sut(new Map([[0, 5n]]), high)).toBe(true);
     expect(sut(new Map([[0, 4n]]), high)).toBe(false);
     expect(sut(new Map(), new Map([[2, 1n]]))).toBe(false);
+  });
+});
+
+describe(staleViewSigns.name, () => {
+  const sut = staleViewSigns;
+  const high = new Map([
+    [0, 10n],
+    [1, 4n],
+    [2, 0n],
+  ]);
+
+  it('trusts positions within the topic whose partitions the group has committed', () => {
+    expect(
+      sut(
+        new Map([
+          [0, 10n],
+          [1, 3n],
+        ]),
+        high,
+        new Map([
+          [0, 10n],
+          [1, 2n],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('trusts a fresh view, and partitions it has not read yet', () => {
+    expect(sut(new Map(), high, new Map())).toEqual([]);
+    expect(sut(new Map([[2, 0n]]), high, new Map())).toEqual([]);
+  });
+
+  it('distrusts a position past the partition’s end', () => {
+    expect(sut(new Map([[1, 5n]]), high, new Map([[1, 5n]]))).toEqual(['p1: position 5 past the end 4']);
+    expect(sut(new Map([[3, 1n]]), high, new Map([[3, 1n]]))).toEqual(['p3: position 1 past the end 0']);
+  });
+
+  it('distrusts a read partition the group has no commit on, even within the topic (it grew again)', () => {
+    expect(sut(new Map([[0, 7n]]), high, new Map([[1, 4n]]))).toEqual([
+      'p0: position 7, but the group has no commit on the topic',
+    ]);
   });
 });

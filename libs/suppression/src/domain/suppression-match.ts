@@ -96,3 +96,23 @@ export function caughtUp(positions: ReadonlyMap<number, bigint>, highWatermarks:
   }
   return true;
 }
+
+/**
+ * Why stored view positions cannot belong to the topic as it is now, one line per partition
+ * (empty when they can): a position past the partition's end, or a partition read (position > 0)
+ * of which Kafka holds no commit by the view's group.
+ */
+export function staleViewSigns(
+  positions: ReadonlyMap<number, bigint>,
+  highWatermarks: ReadonlyMap<number, bigint>,
+  committed: ReadonlyMap<number, bigint>,
+): string[] {
+  const signs: string[] = [];
+  for (const [partition, next] of positions) {
+    const end = highWatermarks.get(partition) ?? 0n;
+    if (next > end) signs.push(`p${partition}: position ${next} past the end ${end}`);
+    else if (next > 0n && !committed.has(partition))
+      signs.push(`p${partition}: position ${next}, but the group has no commit on the topic`);
+  }
+  return signs;
+}
