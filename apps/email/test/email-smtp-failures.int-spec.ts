@@ -1,6 +1,7 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
+import { SuppressionScopes, type Suppression } from '@reclaim/contracts';
 import { freePort, pollUntil, SmtpCapture } from '@reclaim/testing';
 import { EmailDeliveryService } from '../src/delivery/email-delivery.service';
 import { deliveriesOf, emailTouch, publishTouch, startEmailApp, type EmailTestApp } from './email-test-app';
@@ -32,7 +33,7 @@ class SwitchableSmtpPort {
   }
 }
 
-/** SMTP that refuses `bounce-*` for good (550) and greylists `greylist-*` once (451). */
+/** SMTP that refuses `bounce-*` (550 5.1.1, a dead address) and `policy-*` (550 5.7.1) for good, and greylists `greylist-*` once (451). */
 async function pickySmtp(): Promise<{ port: number; accepted: string[]; rejected: string[]; stop(): Promise<void> }> {
   const accepted: string[] = [];
   const rejected: string[] = [];
@@ -46,6 +47,11 @@ async function pickySmtp(): Promise<{ port: number; accepted: string[]; rejected
       if (to.startsWith('bounce-')) {
         rejected.push(to);
         callback(Object.assign(new Error('5.1.1 no such user'), { responseCode: 550 }));
+        return;
+      }
+      if (to.startsWith('policy-')) {
+        rejected.push(to);
+        callback(Object.assign(new Error('5.7.1 rejected by policy'), { responseCode: 550 }));
         return;
       }
       if (to.startsWith('greylist-') && !seen.has(to)) {
@@ -132,8 +138,46 @@ describe(`${EmailDeliveryService.name} when SMTP fails`, () => {
       const failed = await pollUntil(() => deliveriesOf(t, bounced.touchId).find((d) => d.status === 'failed'), {
         description: 'bounce failed',
       });
-      expect(failed.reason).toBe('smtp_550');
+      expect(failed.reason).toBe('hard_bounce:5.1.1');
       expect(smtp.accepted).not.toContain(bounced.customer.email);
+    } finally {
+      await gate.close();
+      await smtp.stop();
+    }
+  });
+
+  it('stops a hard-bounced address for good, and only a dead address', async () => {
+    const smtp = await pickySmtp();
+    gate = new SwitchableSmtpPort(gate.port);
+    await gate.open(smtp.port);
+    try {
+      const dead = `bounce-${Date.now()}@example.com`;
+      const blocked = `policy-${Date.now()}@example.com`;
+      const first = emailTouch({ email: dead });
+      const refused = emailTouch({ email: blocked });
+      await publishTouch(t, first);
+      await publishTouch(t, refused);
+      await pollUntil(() => deliveriesOf(t, first.touchId).some((d) => d.status === 'failed'), {
+        description: 'the hard bounce',
+      });
+      const suppression = await pollUntil(
+        () => t.suppressions.map((r) => r.value as Suppression).find((x) => x.scope.endsWith(dead)),
+        { description: 'the hard_bounce suppression' },
+      );
+      expect(suppression).toMatchObject({ scope: SuppressionScopes.email('store-1', dead), reason: 'hard_bounce' });
+      // A policy refusal (5.7.1) fails the touch and says nothing about the address.
+      const policy = await pollUntil(() => deliveriesOf(t, refused.touchId).find((d) => d.status === 'failed'), {
+        description: 'the policy refusal',
+      });
+      expect(policy.reason).toBe('smtp_550');
+      expect(t.suppressions.map((r) => r.value as Suppression).filter((x) => x.scope.endsWith(blocked))).toEqual([]);
+
+      // Another cart of the same address: skipped, SMTP never asked again.
+      const next = emailTouch({ email: dead });
+      await publishTouch(t, next);
+      const skipped = await pollUntil(() => deliveriesOf(t, next.touchId)[0], { description: 'the next touch' });
+      expect(skipped).toMatchObject({ status: 'skipped', reason: 'suppressed:hard_bounce' });
+      expect(smtp.rejected.filter((a) => a === dead)).toHaveLength(1);
     } finally {
       await gate.close();
       await smtp.stop();

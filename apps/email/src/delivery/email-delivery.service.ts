@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
+import { Contracts, resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
 import { decideOnClaim, DeliveryReporter, SendLedgerRepository, SuppressionCheckStaleError } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
@@ -12,7 +12,8 @@ import { stockView } from '../content/domain/stock';
 import { ProductFactsRepository } from '../products/product-facts.repository';
 import { unsubscribeToken } from '../content/domain/links';
 import { SmtpUnavailableError } from './domain/delivery-errors';
-import { classifySmtpFailure } from './domain/smtp-failure';
+import { hardBounce } from './domain/hard-bounce';
+import { classifySmtpFailure, deadAddressStatus } from './domain/smtp-failure';
 import { SmtpMailer, smtpErrorFacts, type ComposedEmail, type SmtpSession } from './smtp-mailer';
 import type { IssuedCode } from '../incentives/incentive-codes.repository';
 import { IncentiveService } from '../incentives/incentive.service';
@@ -139,7 +140,16 @@ export class EmailDeliveryService {
         });
       }
       this.logger.warn({ msg: 'SMTP send failed', touchId: touch.touchId, kind, reason, error: errorMessage(error) });
-      if (kind === 'permanent') await this.ledger.markFailed(touch.touchId, reason);
+      const address = message.envelope.to[0];
+      const dead = kind === 'permanent' ? deadAddressStatus(facts) : undefined;
+      if (dead !== undefined && address !== undefined) {
+        // The address is dead: nothing more goes to it. Published before the row is settled, so a
+        // crash in between republishes it (same id) rather than losing it.
+        await this.publisher.publish(Contracts.suppression, [
+          hardBounce(touch.storeId, address, touch.touchId, new Date()),
+        ]);
+        await this.ledger.markFailed(touch.touchId, `hard_bounce:${dead}`);
+      } else if (kind === 'permanent') await this.ledger.markFailed(touch.touchId, reason);
       else await this.ledger.markUnknown(touch.touchId, reason);
       return this.reports.reportCurrent(touch);
     }

@@ -167,5 +167,6 @@ export function smtpErrorFacts(error: unknown): SmtpErrorFacts {
     command: str(e['command']),
     originalCode: str(e['originalCode']),
     timeoutType: str(e['timeoutType']),
+    response: str(e['response']),
   };
 }

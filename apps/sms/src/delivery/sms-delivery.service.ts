@@ -158,10 +158,11 @@ export class SmsDeliveryService {
         });
       }
       this.logger.warn({ msg: 'SMS send failed', touchId: touch.touchId, kind, reason, error: errorMessage(error) });
+      // The provider knows the recipient sent STOP to this sender: make it ours too, for every touch.
+      // Published before the row is settled, so a crash in between republishes it (same id).
+      if (recipientOptedOut(facts)) await this.publishStop(touch.storeId, phone, `provider:${touch.touchId}`);
       if (kind === 'permanent') await this.ledger.markFailed(touch.touchId, reason);
       else await this.ledger.markUnknown(touch.touchId, reason);
-      // The provider knows the recipient sent STOP to this sender: make it ours too, for every touch.
-      if (recipientOptedOut(facts)) await this.publishStop(touch.storeId, phone, `provider:${touch.touchId}`);
       return this.reports.reportCurrent(touch);
     }
     await this.ledger.markSent(touch.touchId, accepted.sid, { provider_status: accepted.status });

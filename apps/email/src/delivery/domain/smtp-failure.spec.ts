@@ -1,4 +1,4 @@
-import { classifySmtpFailure } from './smtp-failure';
+import { classifySmtpFailure, deadAddressStatus } from './smtp-failure';
 
 describe(classifySmtpFailure.name, () => {
   const sut = classifySmtpFailure;
@@ -29,5 +29,34 @@ describe(classifySmtpFailure.name, () => {
 
   it('treats an invalid envelope without a reply as permanent', () => {
     expect(sut({ code: 'EENVELOPE' })).toBe('permanent');
+  });
+});
+
+describe(deadAddressStatus.name, () => {
+  const sut = deadAddressStatus;
+  const rcpt = (response: string) => ({
+    code: 'EENVELOPE',
+    command: 'RCPT TO',
+    responseCode: Number(response.slice(0, 3)),
+    response,
+  });
+
+  it('names a recipient refused at RCPT TO for a dead address', () => {
+    expect(sut(rcpt('550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown'))).toBe('5.1.1');
+    expect(sut(rcpt('553 5.1.3 bad address syntax'))).toBe('5.1.3');
+    expect(sut(rcpt('556 5.1.10 recipient domain has a null MX'))).toBe('5.1.10');
+    expect(sut(rcpt('550-5.2.1 The email account that you tried to reach is disabled.'))).toBe('5.2.1');
+  });
+
+  it('does not take a policy block, a full mailbox or a bare 550 for a dead address', () => {
+    expect(sut(rcpt('550 5.7.1 Message rejected due to policy'))).toBeUndefined();
+    expect(sut(rcpt('552 5.2.2 Mailbox full'))).toBeUndefined();
+    expect(sut(rcpt('550 Requested action not taken'))).toBeUndefined();
+  });
+
+  it('does not take a temporary refusal, or a refusal of something other than the recipient', () => {
+    expect(sut(rcpt('450 4.1.1 mailbox temporarily unavailable'))).toBeUndefined();
+    expect(sut({ ...rcpt('550 5.1.1 user unknown'), command: 'MAIL FROM' })).toBeUndefined();
+    expect(sut({ code: 'EMESSAGE', command: 'DATA', responseCode: 554, response: '554 5.1.1 x' })).toBeUndefined();
   });
 });
