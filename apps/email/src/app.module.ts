@@ -3,6 +3,7 @@ import { Topics } from '@reclaim/contracts';
 import { DEV_RESUME_LINK_SECRET, PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from './config';
+import { BouncesModule } from './bounces/bounces.module';
 import { ContentModule } from './content/content.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { migrations } from './migrations';
@@ -53,6 +54,7 @@ export class AppModule {
         SuppressionModule.forRoot({ group: 'email', barrierTimeoutMs: config.SUPPRESSION_BARRIER_TIMEOUT_MS }),
         DeliveryModule,
         UnsubscribeModule,
+        BouncesModule,
       ],
     };
   }

@@ -2,71 +2,96 @@ import { z } from 'zod';
 import { envInt } from '@reclaim/core';
 import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 
-export const EmailConfig = z.object({
-  ...baseConfigShape,
-  /** `production` turns on the warning about the development signing secret. */
-  NODE_ENV: z.string().default('development'),
-  EMAIL_PORT: envPort(3003),
-  /** SMTP server the email service hands messages to (`smtp://` or `smtps://`, credentials in the URL). */
-  SMTP_URL: z
-    .string()
-    .default('smtp://127.0.0.1:1025')
-    .refine((s) => /^smtps?:\/\//.test(s), 'must be an smtp:// or smtps:// URL'),
-  /** Connection and greeting timeout for SMTP; the socket timeout is twice this. */
-  SMTP_TIMEOUT_MS: envInt(15_000, { min: 100 }),
-  /** Sender address; its display name is the store name in the footer. */
-  EMAIL_FROM: z.string().min(3).default('Reclaim Demo Store <shop@reclaim.local>'),
-  /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
-  PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
-  /** Public base URL of the email service, which serves one-click unsubscribe at `/unsubscribe/:token`. */
-  EMAIL_PUBLIC_URL: envBaseUrl('http://localhost:3003'),
-  /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
-  STORE_CART_URL_TEMPLATE: z
-    .string()
-    .default('https://shop.example/cart/{cartId}')
-    .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL template with {cartId}'),
-  /** Postal address printed in every email's footer. */
-  STORE_POSTAL_ADDRESS: z
-    .string()
-    .min(1)
-    .default('Reclaim Demo Store · 1 Example Street · 00000 Sample City · Country'),
-  /** The store's returns policy, shown in every email's trust block (empty: not shown). */
-  STORE_RETURNS_POLICY: z.string().max(300).default('Free returns within 30 days.'),
-  /** Support address shown in the trust block (empty: not shown). */
-  STORE_SUPPORT_EMAIL: z.union([z.literal(''), z.email()]).default(''),
-  /** Support phone shown in the trust block (empty: not shown). */
-  STORE_SUPPORT_PHONE: z.string().max(40).default(''),
-  /**
-   * JSON file with the stores' email wording (angle copy; `defaults` and per-store overrides),
-   * validated at start-up; empty = built-in copy. Format: apps/email/README.md.
-   */
-  EMAIL_CONTENT_FILE: z.string().default(''),
-  /** Signs resume links and unsubscribe tokens. Secret: never logged. */
-  RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
-  /** How long an incentive code stays valid after it is issued (real time, not scaled: shoppers read the date). */
-  INCENTIVE_CODE_TTL: envDuration('72h'),
-  /** Prefix of issued incentive codes, e.g. RC-7K2Q-MX9D. */
-  INCENTIVE_CODE_PREFIX: z
-    .string()
-    .regex(/^[A-Z0-9]{1,8}$/, 'upper-case letters and digits, at most 8')
-    .default('RC'),
-  /** How long resume links work (real time, not scaled). */
-  RESUME_LINK_TTL: envDuration('7d'),
-  /**
-   * A message goes to SMTP only within this many ms of the suppression barrier that cleared it,
-   * measured from the watermark read to MAIL FROM on a connection already up (connect, greeting,
-   * EHLO and AUTH come before the check); a slower path re-checks. Must stay well below
-   * ingestion's INGESTION_ORDER_ACK_GUARD_MS (ADR 0005).
-   */
-  EMAIL_SEND_FRESHNESS_MS: envInt(60, { min: 1, max: 1_000 }),
-  /** How long a send waits for the suppression view to catch up before the touch is retried. */
-  SUPPRESSION_BARRIER_TIMEOUT_MS: envInt(10_000, { min: 100 }),
-  /**
-   * Test-only crash point: `after_smtp_accept` kills the process right after SMTP accepted a
-   * message and before the ledger records it, so tests can prove the never-resend policy.
-   */
-  EMAIL_TEST_CRASH_POINT: z.enum(['', 'after_smtp_accept']).default(''),
-});
+export const EmailConfig = z
+  .object({
+    ...baseConfigShape,
+    /** `production` turns on the warning about the development signing secret. */
+    NODE_ENV: z.string().default('development'),
+    EMAIL_PORT: envPort(3003),
+    /** SMTP server the email service hands messages to (`smtp://` or `smtps://`, credentials in the URL). */
+    SMTP_URL: z
+      .string()
+      .default('smtp://127.0.0.1:1025')
+      .refine((s) => /^smtps?:\/\//.test(s), 'must be an smtp:// or smtps:// URL'),
+    /** Connection and greeting timeout for SMTP; the socket timeout is twice this. */
+    SMTP_TIMEOUT_MS: envInt(15_000, { min: 100 }),
+    /** Sender address; its display name is the store name in the footer. */
+    EMAIL_FROM: z.string().min(3).default('Reclaim Demo Store <shop@reclaim.local>'),
+    /**
+     * Where bounces and complaints come back (`bounces@bounce.shop.example`). Set, every message's
+     * envelope sender names its touch (`bounces+<touch>.<mac>@…`, VERP) so a report maps to the
+     * touch and its address; empty: the envelope sender is EMAIL_FROM's address.
+     */
+    EMAIL_BOUNCE_ADDRESS: z
+      .union([z.literal(''), z.email()])
+      .default('')
+      .refine(
+        (s) => s === '' || s.indexOf('@') <= 20,
+        'its local part may have at most 20 characters (VERP needs room)',
+      ),
+    /**
+     * Port of the SMTP listener that takes delivery status notifications (RFC 3464) and abuse
+     * reports (ARF, RFC 5965) for EMAIL_BOUNCE_ADDRESS; 0 = off. Route the bounce domain's MX (or
+     * the provider's forwarding) to it.
+     */
+    EMAIL_INBOUND_SMTP_PORT: envInt(0, { min: 0, max: 65_535 }),
+    /** Interface the inbound SMTP listener binds to. */
+    EMAIL_INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+    /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
+    PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
+    /** Public base URL of the email service, which serves one-click unsubscribe at `/unsubscribe/:token`. */
+    EMAIL_PUBLIC_URL: envBaseUrl('http://localhost:3003'),
+    /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
+    STORE_CART_URL_TEMPLATE: z
+      .string()
+      .default('https://shop.example/cart/{cartId}')
+      .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL template with {cartId}'),
+    /** Postal address printed in every email's footer. */
+    STORE_POSTAL_ADDRESS: z
+      .string()
+      .min(1)
+      .default('Reclaim Demo Store · 1 Example Street · 00000 Sample City · Country'),
+    /** The store's returns policy, shown in every email's trust block (empty: not shown). */
+    STORE_RETURNS_POLICY: z.string().max(300).default('Free returns within 30 days.'),
+    /** Support address shown in the trust block (empty: not shown). */
+    STORE_SUPPORT_EMAIL: z.union([z.literal(''), z.email()]).default(''),
+    /** Support phone shown in the trust block (empty: not shown). */
+    STORE_SUPPORT_PHONE: z.string().max(40).default(''),
+    /**
+     * JSON file with the stores' email wording (angle copy; `defaults` and per-store overrides),
+     * validated at start-up; empty = built-in copy. Format: apps/email/README.md.
+     */
+    EMAIL_CONTENT_FILE: z.string().default(''),
+    /** Signs resume links, unsubscribe tokens and bounce addresses. Secret: never logged. */
+    RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
+    /** How long an incentive code stays valid after it is issued (real time, not scaled: shoppers read the date). */
+    INCENTIVE_CODE_TTL: envDuration('72h'),
+    /** Prefix of issued incentive codes, e.g. RC-7K2Q-MX9D. */
+    INCENTIVE_CODE_PREFIX: z
+      .string()
+      .regex(/^[A-Z0-9]{1,8}$/, 'upper-case letters and digits, at most 8')
+      .default('RC'),
+    /** How long resume links work (real time, not scaled). */
+    RESUME_LINK_TTL: envDuration('7d'),
+    /**
+     * A message goes to SMTP only within this many ms of the suppression barrier that cleared it,
+     * measured from the watermark read to MAIL FROM on a connection already up (connect, greeting,
+     * EHLO and AUTH come before the check); a slower path re-checks. Must stay well below
+     * ingestion's INGESTION_ORDER_ACK_GUARD_MS (ADR 0005).
+     */
+    EMAIL_SEND_FRESHNESS_MS: envInt(60, { min: 1, max: 1_000 }),
+    /** How long a send waits for the suppression view to catch up before the touch is retried. */
+    SUPPRESSION_BARRIER_TIMEOUT_MS: envInt(10_000, { min: 100 }),
+    /**
+     * Test-only crash point: `after_smtp_accept` kills the process right after SMTP accepted a
+     * message and before the ledger records it, so tests can prove the never-resend policy.
+     */
+    EMAIL_TEST_CRASH_POINT: z.enum(['', 'after_smtp_accept']).default(''),
+  })
+  .refine((c) => c.EMAIL_INBOUND_SMTP_PORT === 0 || c.EMAIL_BOUNCE_ADDRESS !== '', {
+    path: ['EMAIL_INBOUND_SMTP_PORT'],
+    message: 'needs EMAIL_BOUNCE_ADDRESS (the address the listener takes reports for)',
+  });
 export type EmailConfig = z.output<typeof EmailConfig>;
 
 /** Injection token for the parsed configuration. */

@@ -32,7 +32,11 @@ export interface EmailTestApp {
   close(): Promise<void>;
 }
 
-export async function startEmailApp(name: string, smtpUrl: string): Promise<EmailTestApp> {
+export async function startEmailApp(
+  name: string,
+  smtpUrl: string,
+  env: Record<string, string> = {},
+): Promise<EmailTestApp> {
   const prefix = uniquePrefix(name);
   const { kafka, settings } = testKafka(prefix);
   await provisionTopics(kafka, prefix);
@@ -48,6 +52,7 @@ export async function startEmailApp(name: string, smtpUrl: string): Promise<Emai
     SMTP_TIMEOUT_MS: '3000',
     EMAIL_PUBLIC_URL: `http://127.0.0.1:${port}`,
     RESUME_LINK_SECRET: TEST_SECRET,
+    ...env,
   });
   const app = await runService(AppModule.register(config), { port, host: '127.0.0.1' });
   const publisher = new EventPublisher(kafka, settings, { source: '/reclaim/test', transactionalProducers: 1 });

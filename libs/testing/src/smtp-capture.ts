@@ -84,11 +84,11 @@ export class SmtpCapture {
         this.deferred.push({ address: address.address, at: new Date() });
         callback(Object.assign(new Error('4.2.1 mailbox busy, try again later'), { responseCode: 451 }));
       },
-      onMailFrom: (_address, session, callback) => {
+      onMailFrom: (address, session, callback) => {
         const handoff: Handoff = { session: session.id, at: new Date(), to: [], completed: false };
         this.handoffs.push(handoff);
         this.current.set(session.id, handoff);
-        this.record('mail_from', session.id);
+        this.record('mail_from', session.id, address.address);
         callback();
       },
       onData: (stream, session, callback) => {

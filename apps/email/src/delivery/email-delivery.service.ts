@@ -12,7 +12,8 @@ import { stockView } from '../content/domain/stock';
 import { ProductFactsRepository } from '../products/product-facts.repository';
 import { unsubscribeToken } from '../content/domain/links';
 import { SmtpUnavailableError } from './domain/delivery-errors';
-import { hardBounce } from './domain/hard-bounce';
+import { returnPathFor } from '../bounces/domain/return-path';
+import { addressStop } from './domain/address-stop';
 import { classifySmtpFailure, deadAddressStatus } from './domain/smtp-failure';
 import { SmtpMailer, smtpErrorFacts, type ComposedEmail, type SmtpSession } from './smtp-mailer';
 import type { IssuedCode } from '../incentives/incentive-codes.repository';
@@ -80,6 +81,15 @@ export class EmailDeliveryService {
       html: rendered.html,
       text: rendered.text,
       messageId: `<${derivedId('email', touch.touchId)}@${this.fromDomain}>`,
+      ...(this.config.EMAIL_BOUNCE_ADDRESS
+        ? {
+            envelopeFrom: returnPathFor(
+              this.config.EMAIL_BOUNCE_ADDRESS,
+              touch.touchId,
+              this.config.RESUME_LINK_SECRET,
+            ),
+          }
+        : {}),
       headers: {
         'List-Unsubscribe': `<${this.unsubscribeUrl(touch.storeId, email)}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -96,7 +106,7 @@ export class EmailDeliveryService {
         await this.reports.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
         return;
       }
-      if (!(await this.ledger.startSending(touch.touchId))) return; // another delivery of this touch got there first
+      if (!(await this.ledger.startSending(touch.touchId, { recipient: email }))) return; // another delivery of this touch got there first
       const sinceCheck = Date.now() - clearedAt;
       if (sinceCheck > this.config.EMAIL_SEND_FRESHNESS_MS) {
         await this.ledger.releaseForRetry(touch.touchId, 'suppression_check_stale');
@@ -146,7 +156,7 @@ export class EmailDeliveryService {
         // The address is dead: nothing more goes to it. Published before the row is settled, so a
         // crash in between republishes it (same id) rather than losing it.
         await this.publisher.publish(Contracts.suppression, [
-          hardBounce(touch.storeId, address, touch.touchId, new Date()),
+          addressStop('hard_bounce', touch.storeId, address, touch.touchId, new Date()),
         ]);
         await this.ledger.markFailed(touch.touchId, `hard_bounce:${dead}`);
       } else if (kind === 'permanent') await this.ledger.markFailed(touch.touchId, reason);

@@ -16,6 +16,8 @@ export interface OutgoingEmail {
   text: string;
   messageId: string;
   headers: Record<string, string>;
+  /** The envelope sender (MAIL FROM, where bounces go), when it is not the From address. */
+  envelopeFrom?: string;
 }
 
 /** A message built to its final bytes, ready to be handed over in one go. */
@@ -71,6 +73,7 @@ export class SmtpMailer {
       text: email.text,
       messageId: email.messageId,
       headers: email.headers,
+      ...(email.envelopeFrom ? { envelope: { from: email.envelopeFrom, to: email.to } } : {}),
     }).compile();
     const envelope = node.getEnvelope();
     return { envelope: { from: envelope.from, to: envelope.to }, raw: await node.build(), messageId: node.messageId() };

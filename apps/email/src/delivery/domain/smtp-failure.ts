@@ -56,5 +56,10 @@ const DEAD_ADDRESS_STATUSES = new Set(['5.1.1', '5.1.2', '5.1.3', '5.1.6', '5.1.
 export function deadAddressStatus(e: SmtpErrorFacts): string | undefined {
   if (e.command !== 'RCPT TO' || e.responseCode === undefined || e.responseCode < 500) return undefined;
   const status = /^\d{3}[ -](5\.\d{1,3}\.\d{1,3})\b/.exec(e.response ?? '')?.[1];
-  return status !== undefined && DEAD_ADDRESS_STATUSES.has(status) ? status : undefined;
+  return status !== undefined && isDeadAddressStatus(status) ? status : undefined;
+}
+
+/** Whether an RFC 3463 status says the address itself cannot receive mail. */
+export function isDeadAddressStatus(status: string): boolean {
+  return DEAD_ADDRESS_STATUSES.has(status);
 }

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { InboundReportsService } from './inbound-reports.service';
+import { InboundSmtpServer } from './inbound-smtp.server';
+
+/** Bounces and complaints coming back to the bounce address (DSN, ARF) → suppressions and deliveries. */
+@Module({ providers: [InboundReportsService, InboundSmtpServer] })
+export class BouncesModule {}
