@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import {
+  Contracts,
+  deadLetterTopicSpec,
+  type Abandonment,
+  type Delivery,
+  type StorefrontEventRecord,
+} from '@reclaim/contracts';
+import { loadConfig } from '@reclaim/core';
+import { EventPublisher, provisionTopics, topicFor } from '@reclaim/kafka';
+import { runService } from '@reclaim/platform';
+import {
+  collectTopics,
+  createTestDatabase,
+  pollUntil,
+  testKafka,
+  uniquePrefix,
+  type ConsumedRecord,
+  type TestDatabase,
+} from '@reclaim/testing';
+import { AppModule } from '../src/app.module';
+import { AttributionConfig } from '../src/config';
+import { FunnelRepository } from '../src/funnel/funnel.repository';
+
+/**
+ * The attribution service's funnel on a real broker and Postgres: each storefront event,
+ * abandonment (treated, held out, paused) and delivery counts once per store, however often Kafka
+ * delivers it, and an unreadable record goes to the dead-letter topic without stopping the rest.
+ */
+describe('attribution funnel (Kafka + Postgres)', () => {
+  const prefix = uniquePrefix('attribution');
+  const { kafka, settings } = testKafka(prefix);
+  const storeId = `store-${Date.now().toString(36)}`;
+  const cartId = 'cart-1';
+  let db: TestDatabase;
+  let app: INestApplication;
+  let publisher: EventPublisher;
+  let deadLetters: { records: ConsumedRecord[]; stop(): Promise<void> };
+
+  beforeAll(async () => {
+    await provisionTopics(kafka, prefix);
+    db = await createTestDatabase('attribution');
+    const config = loadConfig(AttributionConfig, {
+      KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
+      KAFKA_TOPIC_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+    });
+    app = await runService(AppModule.register(config), { port: 0, host: '127.0.0.1' });
+    publisher = new EventPublisher(kafka, settings, { source: '/test/upstream' });
+    await publisher.connect();
+    deadLetters = await collectTopics(kafka, [topicFor(settings, deadLetterTopicSpec('attribution').name)]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await deadLetters?.stop();
+    await publisher?.disconnect();
+    await app?.close();
+    await db?.drop();
+  });
+
+  const funnel = () => app.get(FunnelRepository).funnel(storeId);
+
+  const event = (id: string, type: 'cart.created' | 'checkout.started'): StorefrontEventRecord => ({
+    storeId,
+    receivedAt: new Date().toISOString(),
+    event: { id, type, occurredAt: new Date().toISOString(), cartId },
+  });
+
+  const abandonment = (abandonmentId: string, holdout: boolean): Abandonment => ({
+    abandonmentId,
+    storeId,
+    cartId,
+    stage: 'checkout',
+    segment: 'checkout-abandoner',
+    holdout,
+    customer: { id: 'cust-1', email: 'ann@example.com' },
+    consent: { email: true, sms: false, push: false },
+    cart: { currency: 'EUR', items: [{ sku: 'MUG', title: 'Mug', quantity: 1, unitPrice: 1500 }], value: 1500 },
+    lastActivityAt: new Date().toISOString(),
+    abandonedAt: new Date().toISOString(),
+    plan: [],
+  });
+
+  const delivery = (deliveryId: string, status: Delivery['status']): Delivery => ({
+    deliveryId,
+    touchId: `touch-${deliveryId}`,
+    storeId,
+    cartId,
+    channel: 'email',
+    sequence: 1,
+    status,
+    at: new Date().toISOString(),
+  });
+
+  it('counts each record once per store, redelivered or not', async () => {
+    // Each topic's records share the cart key, so they are read in this order.
+    const created = event('ev-1', 'cart.created');
+    await publisher.publish(Contracts.storefrontEvent, [created, created, event('ev-2', 'checkout.started')]);
+    const treated = abandonment('ab-1', false);
+    await publisher.publish(Contracts.abandonment, [treated, treated, abandonment('ab-2', true)]);
+    await publisher.publish(Contracts.abandonmentPaused, [
+      { abandonmentId: 'ab-1', storeId, cartId, sourceEventId: 'ev-3', resumedAt: new Date().toISOString() },
+    ]);
+    const sent = delivery('d-1', 'sent');
+    await publisher.publish(Contracts.delivery, [sent, sent, delivery('d-2', 'skipped'), delivery('d-3', 'unknown')]);
+
+    const expected = {
+      'event:cart.created': 1,
+      'event:checkout.started': 1,
+      'abandonment:treated': 1,
+      'abandonment:holdout': 1,
+      'abandonment:paused': 1,
+      'delivery:email:sent': 1,
+      'delivery:email:skipped': 1,
+      'delivery:email:unknown': 1,
+    };
+    // The last record of each topic counted: everything before it on its partition was handled.
+    await pollUntil(
+      async () => {
+        const f = await funnel();
+        return f['event:checkout.started'] === 1 && f['abandonment:paused'] === 1 && f['delivery:email:unknown'] === 1;
+      },
+      { description: 'the last record of each topic counted' },
+    );
+    expect(await funnel()).toEqual(expected);
+  });
+
+  it('dead-letters an unreadable delivery with the reason and goes on', async () => {
+    const valid = publisher.message(Contracts.delivery, delivery('d-bad', 'sent'));
+    await publisher.sendMessages([{ ...valid, value: JSON.stringify({ deliveryId: 'd-bad' }) }]);
+    await publisher.publish(Contracts.delivery, [delivery('d-after', 'failed')]);
+    const dead = await pollUntil(() => deadLetters.records.find((r) => r.headers['ce_id'] === 'd-bad'), {
+      description: 'the unreadable delivery on the dead-letter topic',
+    });
+    expect(dead.headers['x-reclaim-dlq-reason']).toMatch(/does not match reclaim\.deliveries\.v1/);
+    await pollUntil(async () => (await funnel())['delivery:email:failed'] === 1, {
+      description: 'the delivery after it counted',
+    });
+  });
+});
