@@ -47,9 +47,15 @@ export class AppModule {
           service: 'email',
           config,
           database: { migrations },
-          // Touches of different carts are independent (one ledger row each): every partition of the
-          // touch topic is worked at once, so one slow SMTP hand-off does not hold up the others.
-          consumer: { group: 'email', partitionsConsumedConcurrently: Topics.touchesEmail.partitions },
+          // Touches of different carts are independent (one ledger row each, its own SMTP connection):
+          // every partition of the touch topic is worked at once, and within a partition several
+          // carts side by side, so one slow hand-off does not hold up the others. A send mostly
+          // waits (Postgres, the suppression barrier, SMTP); EMAIL_CONCURRENCY bounds it.
+          consumer: {
+            group: 'email',
+            partitionsConsumedConcurrently: Topics.touchesEmail.partitions,
+            keysConsumedConcurrently: config.EMAIL_CONCURRENCY,
+          },
         }),
         SuppressionModule.forRoot({ group: 'email', barrierTimeoutMs: config.SUPPRESSION_BARRIER_TIMEOUT_MS }),
         DeliveryModule,

@@ -1,4 +1,4 @@
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, KafkaMessage, Kafka, Producer } from 'kafkajs';
 import { AppError, errorMessage } from '@reclaim/core';
 import type { IncomingRecord } from './records';
 import { groupFor, topicFor, type KafkaSettings } from './settings';
@@ -15,6 +15,14 @@ export interface RecordConsumerOptions {
   deadLetterTopic: string;
   handler: RecordHandler;
   partitionsConsumedConcurrently?: number;
+  /**
+   * Records of different keys handled at once within one partition (default 1: one record at a
+   * time). Above 1, each fetched batch is split by key: a key's records are handled one after
+   * another in offset order, different keys side by side, and the batch's offset is committed
+   * once every record in it was handled or dead-lettered. Only for consumers whose records of
+   * different keys are independent of each other.
+   */
+  keysConsumedConcurrently?: number;
   /** Attempts for errors that do not say whether they are retriable (bugs, surprises). */
   maxUnclassifiedAttempts?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
@@ -118,10 +126,13 @@ export class RecordConsumer {
       fromBeginning: true,
     });
     this.running = true;
+    const keys = this.options.keysConsumedConcurrently ?? 1;
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: (payload) => this.process(payload),
+      ...(keys > 1
+        ? { eachBatchAutoResolve: false, eachBatch: (payload) => this.processBatch(payload, keys) }
+        : { eachMessage: (payload) => this.process(payload) }),
     });
   }
 
@@ -132,6 +143,51 @@ export class RecordConsumer {
 
   private async process(payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message } = payload;
+    await this.handle(topic, partition, message, payload.heartbeat);
+    await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+
+  /**
+   * One fetched batch of a partition, `concurrency` keys at a time (a key's records in order).
+   * The offset after the batch is committed only when every record in it was handled or
+   * dead-lettered; a batch cut short (shutdown, rebalance) commits nothing and comes back.
+   */
+  private async processBatch(payload: EachBatchPayload, concurrency: number): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const byKey = new Map<string, KafkaMessage[]>();
+    for (const message of batch.messages) {
+      const key = message.key?.toString('utf8') ?? `offset:${message.offset}`;
+      const queue = byKey.get(key);
+      if (queue) queue.push(message);
+      else byKey.set(key, [message]);
+    }
+    const queues = [...byKey.values()];
+    const live = () => this.running && isRunning() && !isStale();
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
+        for (let queue = queues.shift(); queue && live(); queue = queues.shift()) {
+          for (const message of queue) {
+            if (!live()) return;
+            await this.handle(batch.topic, batch.partition, message, heartbeat);
+            // eachBatch does not heartbeat by itself (kafkajs throttles this to heartbeatInterval).
+            await heartbeat().catch(() => undefined);
+          }
+        }
+      }),
+    );
+    if (!live() || batch.messages.length === 0) return;
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    payload.resolveOffset(batch.lastOffset());
+  }
+
+  /** One record until it is handled or dead-lettered (retriable errors are retried in place). */
+  private async handle(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     const logicalTopic = topic.startsWith(this.settings.topicPrefix)
       ? topic.slice(this.settings.topicPrefix.length)
       : topic;
@@ -170,21 +226,20 @@ export class RecordConsumer {
           attempt,
           error: errorMessage(error),
         });
-        await this.waitBeforeRetry(retryDelay(attempt, classified ? error.retryAfterMs : undefined), payload);
+        await this.waitBeforeRetry(retryDelay(attempt, classified ? error.retryAfterMs : undefined), heartbeat);
         // stop() may have run while this record waited.
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (!this.running) throw error;
       }
     }
-    await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
   }
 
   /** Waits in short steps, heartbeating so a long wait does not cost the partition, until stopped. */
-  private async waitBeforeRetry(delayMs: number, payload: EachMessagePayload): Promise<void> {
+  private async waitBeforeRetry(delayMs: number, heartbeat: () => Promise<void>): Promise<void> {
     const until = Date.now() + delayMs;
     do {
       await sleep(Math.min(HEARTBEAT_STEP_MS, Math.max(0, until - Date.now())));
-      await payload.heartbeat().catch(() => undefined);
+      await heartbeat().catch(() => undefined);
     } while (this.running && Date.now() < until);
   }
 

@@ -18,10 +18,11 @@ describe(RecordConsumer.name, () => {
   let settings: KafkaSettings;
   const input = 'input.v1';
   const dlq = 'input.dlq.v1';
+  const keyed = 'keyed.v1';
 
   beforeAll(async () => {
     ({ kafka, settings } = testKafka(uniquePrefix('record-consumer')));
-    await provisionTopics(kafka, settings.topicPrefix, [spec(input), spec(dlq)]);
+    await provisionTopics(kafka, settings.topicPrefix, [spec(input), spec(dlq), spec(keyed)]);
   });
 
   async function produce(values: string[]): Promise<void> {
@@ -34,11 +35,11 @@ describe(RecordConsumer.name, () => {
     await producer.disconnect();
   }
 
-  async function committedOffset(groupId: string): Promise<string | undefined> {
+  async function committedOffset(groupId: string, topicName = input): Promise<string | undefined> {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const [topic] = await admin.fetchOffsets({ groupId, topics: [settings.topicPrefix + input] });
+      const [topic] = await admin.fetchOffsets({ groupId, topics: [settings.topicPrefix + topicName] });
       return topic?.partitions[0]?.offset;
     } finally {
       await admin.disconnect();
@@ -123,6 +124,65 @@ describe(RecordConsumer.name, () => {
       expect(again[0]).toBe('ok-1');
     } finally {
       await second.stop();
+    }
+  });
+
+  it('with keys side by side: each key in order, a stuck key holds only itself and the batch commit', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    // One send: one record batch, so the consumer fetches all of it at once.
+    await producer.send({
+      topic: settings.topicPrefix + keyed,
+      messages: ['a', 'b', 'c', 'd'].flatMap((k) => [1, 2, 3].map((n) => ({ key: k, value: `${k}${n}` }))),
+    });
+    await producer.disconnect();
+    const handled: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let release: (() => void) | undefined;
+    const b1Blocked = new Promise<void>((resolve) => (release = resolve));
+    const dead = await collectTopics(kafka, [settings.topicPrefix + dlq]);
+    const sut = new RecordConsumer(kafka, settings, {
+      groupId: 'g-keyed',
+      topics: [keyed],
+      deadLetterTopic: dlq,
+      keysConsumedConcurrently: 3,
+      handler: async (record) => {
+        const value = record.value?.toString() ?? '';
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        try {
+          await new Promise((r) => setTimeout(r, 20));
+          if (value === 'b1') await b1Blocked;
+          if (value === 'd2') throw new InvalidInputError('d2 is unreadable');
+          handled.push(value);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    await sut.start();
+    try {
+      // The other keys go on while b1 is stuck; b's later records wait behind it.
+      await pollUntil(() => ['a3', 'c3', 'd3'].every((v) => handled.includes(v)), {
+        description: 'a, c and d handled past the stuck b1',
+      });
+      expect(handled.filter((v) => v.startsWith('b'))).toEqual([]);
+      expect(maxInFlight).toBeGreaterThan(1);
+      expect(maxInFlight).toBeLessThanOrEqual(3);
+      expect(await committedOffset(sut.groupId, keyed)).not.toBe('12');
+
+      release?.();
+      await pollUntil(async () => (await committedOffset(sut.groupId, keyed)) === '12', {
+        description: 'the batch committed once b is done',
+      });
+      for (const k of ['a', 'b', 'c'])
+        expect(handled.filter((v) => v.startsWith(k))).toEqual([`${k}1`, `${k}2`, `${k}3`]);
+      expect(handled.filter((v) => v.startsWith('d'))).toEqual(['d1', 'd3']);
+      await pollUntil(() => dead.records.find((r) => r.key === 'd'), { description: 'd2 dead-lettered' });
+    } finally {
+      await sut.stop();
+      await dead.stop();
     }
   });
 });

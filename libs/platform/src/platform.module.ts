@@ -34,7 +34,12 @@ export interface PlatformOptions {
   config: BaseConfig;
   database?: { migrations: Array<new () => MigrationInterface> };
   publisher?: { transactionalProducers?: number; transactionalIdPrefix?: string; sendTimeoutMs?: number };
-  consumer?: { group: ConsumerGroupId; partitionsConsumedConcurrently?: number };
+  consumer?: {
+    group: ConsumerGroupId;
+    partitionsConsumedConcurrently?: number;
+    /** Records of different keys handled at once within a partition (RecordConsumerOptions). */
+    keysConsumedConcurrently?: number;
+  };
 }
 
 export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
@@ -258,6 +263,7 @@ export class PlatformModule {
             groupId: ConsumerGroups[consumer.group],
             deadLetterTopic: deadLetterTopicSpec(consumer.group).name,
             partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently ?? 3,
+            keysConsumedConcurrently: consumer.keysConsumedConcurrently ?? 1,
             log: nestRecordLog(transportLogger),
           });
         },
