@@ -143,7 +143,7 @@ export class RecordConsumer {
 
   private async process(payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message } = payload;
-    await this.handle(topic, partition, message, payload.heartbeat);
+    await this.handle(topic, partition, message, () => payload.heartbeat());
     await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
   }
 
@@ -153,7 +153,8 @@ export class RecordConsumer {
    * dead-lettered; a batch cut short (shutdown, rebalance) commits nothing and comes back.
    */
   private async processBatch(payload: EachBatchPayload, concurrency: number): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
     const byKey = new Map<string, KafkaMessage[]>();
     for (const message of batch.messages) {
       const key = message.key?.toString('utf8') ?? `offset:${message.offset}`;
@@ -162,7 +163,7 @@ export class RecordConsumer {
       else byKey.set(key, [message]);
     }
     const queues = [...byKey.values()];
-    const live = () => this.running && isRunning() && !isStale();
+    const live = () => this.running && payload.isRunning() && !payload.isStale();
     await Promise.all(
       Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
         for (let queue = queues.shift(); queue && live(); queue = queues.shift()) {
