@@ -32,6 +32,9 @@ export interface SuppressionViewOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long start-up checks against the topic are retried before the service gives up. */
+const START_RETRY_MS = 30_000;
+
 /**
  * The service's materialised view of `reclaim.suppressions.v1`, kept in its own Postgres schema
  * by a consumer of its own (never the service's main transport, so a send waiting on the barrier
@@ -66,7 +69,7 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
 
   async start(): Promise<void> {
     if (this.consumer) return;
-    await this.forgetAnotherTopic();
+    await this.untilDone(() => this.forgetAnotherTopic());
     this.consumer = new RecordConsumer(this.kafka, this.settings, {
       groupId: this.groupId,
       topics: [Topics.suppressions.name],
@@ -94,6 +97,24 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
    *   that holds only aborted transactions, also trigger it: a needless rebuild, never a skipped
    *   record.)
    */
+  /**
+   * Runs a start-up step again while it fails, for up to START_RETRY_MS: a topic created moments
+   * ago can still answer "not the leader" (or be unknown) until its metadata has spread.
+   */
+  private async untilDone(step: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + START_RETRY_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await step();
+        return;
+      } catch (error) {
+        if (Date.now() + delay > deadline) throw error;
+        this.logger.warn({ msg: 'suppression view: start-up check failed, retrying', error: errorMessage(error) });
+        await sleep(delay);
+      }
+    }
+  }
+
   private async forgetAnotherTopic(): Promise<void> {
     const topic = topicFor(this.settings, Topics.suppressions.name);
     const [highWatermarks, committed, positions] = await Promise.all([

@@ -200,6 +200,38 @@ describe(SuppressionView.name, () => {
     }
   });
 
+  it('waits at start-up for a topic that is not there yet (a broker still coming up), then works', async () => {
+    const { kafka: lateKafka, settings: lateSettings } = testKafka(uniquePrefix('suppression-view-late'));
+    const other = await openDatabase({
+      url: database.url,
+      schema: 'late',
+      migrations: [CreateSuppressionView1764300000000],
+    });
+    const late = new SuppressionView(lateKafka, lateSettings, new SuppressionViewRepository(other), {
+      group: 'sms',
+      barrierTimeoutMs: 10_000,
+    });
+    const latePublisher = new EventPublisher(lateKafka, lateSettings, { source: '/reclaim/test' });
+    try {
+      const starting = late.start();
+      await new Promise((r) => setTimeout(r, 1_000));
+      await provisionTopics(lateKafka, lateSettings.topicPrefix);
+      await starting;
+      await latePublisher.connect();
+      await latePublisher.publish(Contracts.suppression, [
+        suppression({ scope: SuppressionScopes.cart('s1', 'late-cart'), cartId: 'late-cart' }),
+      ]);
+      await late.catchUp();
+      await expect(late.isSuppressed({ storeId: 's1', channel: 'sms', cartId: 'late-cart' })).resolves.toMatchObject({
+        suppressed: true,
+      });
+    } finally {
+      await latePublisher.disconnect();
+      await late.stop();
+      await other.destroy();
+    }
+  });
+
   it('dead-letters an unreadable record and still moves past it', async () => {
     const dlq = await collectTopics(kafka, [topicFor(settings, deadLetterTopicSpec('email').name)]);
     const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
