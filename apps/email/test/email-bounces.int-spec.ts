@@ -186,6 +186,10 @@ describe(InboundReportsService.name, () => {
     await expect(report(BOUNCES, dsn(dave, '5.1.1', 'X-Reclaim-Touch-Id: never-sent'))).rejects.toThrow(
       /550 5\.1\.1 the report names no message we sent/,
     );
+    // Our touch, but not signed and about another address: no proof it concerns this message.
+    await expect(
+      report(BOUNCES, dsn('someone-else@example.com', '5.1.1', `X-Reclaim-Touch-Id: ${touch.touchId}`)),
+    ).rejects.toThrow(/550 5\.1\.1 the report does not name the address the message went to/);
     await expect(report(returnPath.replace(/\.[0-9a-f]{10}@/, '.0000000000@'), dsn(dave, '5.1.1'))).rejects.toThrow(
       /550 5\.1\.1 no such mailbox/,
     );

@@ -6,7 +6,7 @@ import { derivedId, errorMessage } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
 import { addressStop } from '../delivery/domain/address-stop';
-import { bounceVerdict, readReport, touchIdInReturnedHeaders, type InboundReport } from './domain/reports';
+import { bounceVerdict, readReport, reportNames, touchIdInReturnedHeaders, type InboundReport } from './domain/reports';
 import { touchOfReturnPath } from './domain/return-path';
 
 /** The answer for the reporting server: 250, or a refusal it can act on (RFC 5321 reply + RFC 3463 status). */
@@ -60,12 +60,16 @@ export class InboundReportsService {
         message: '5.6.0 not a delivery status notification (RFC 3464) or abuse report (RFC 5965)',
       };
     }
-    const touchId =
-      recipients.map((r) => this.touchNamedBy(r)).find((t): t is string => typeof t === 'string') ??
-      touchIdInReturnedHeaders(raw.toString('latin1'));
+    const verp = recipients.map((r) => this.touchNamedBy(r)).find((t): t is string => typeof t === 'string');
+    const touchId = verp ?? touchIdInReturnedHeaders(raw.toString('latin1'));
     const touch = touchId === undefined ? undefined : await this.sentTouch(touchId);
     if (!touch?.recipient) {
       return { accepted: false, code: 550, message: '5.1.1 the report names no message we sent' };
+    }
+    // Without the signed VERP address, the touch id alone is no proof: the report must also name
+    // the address the message went to.
+    if (verp === undefined && !reportNames(report, touch.recipient)) {
+      return { accepted: false, code: 550, message: '5.1.1 the report does not name the address the message went to' };
     }
     try {
       return await this.act(report, touch, touch.recipient);

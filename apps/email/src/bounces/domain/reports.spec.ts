@@ -1,4 +1,4 @@
-import { bounceVerdict, parseFieldBlocks, readReport, touchIdInReturnedHeaders } from './reports';
+import { bounceVerdict, parseFieldBlocks, readReport, reportNames, touchIdInReturnedHeaders } from './reports';
 
 const dsn = [
   'Reporting-MTA: dns; mx.example.net',
@@ -79,5 +79,22 @@ describe(touchIdInReturnedHeaders.name, () => {
       'touch-42_a',
     );
     expect(touchIdInReturnedHeaders('Subject: X-Reclaim-Touch-Id: nope\r\n')).toBeUndefined();
+  });
+});
+
+describe(reportNames.name, () => {
+  it('matches the address a report speaks of, in any case', () => {
+    const dsnReport = {
+      kind: 'delivery_status' as const,
+      recipients: [{ recipient: 'ann@example.com', action: 'failed', status: '5.1.1' }],
+    };
+    expect(reportNames(dsnReport, 'Ann@Example.com')).toBe(true);
+    expect(reportNames(dsnReport, 'bob@example.com')).toBe(false);
+    expect(
+      reportNames({ kind: 'feedback', feedbackType: 'abuse', recipient: 'bob@example.com' }, 'bob@example.com'),
+    ).toBe(true);
+    expect(reportNames({ kind: 'feedback', feedbackType: 'abuse', recipient: undefined }, 'bob@example.com')).toBe(
+      false,
+    );
   });
 });

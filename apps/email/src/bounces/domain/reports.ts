@@ -99,3 +99,11 @@ export function bounceVerdict(r: RecipientStatus): BounceVerdict {
 export function touchIdInReturnedHeaders(raw: string): string | undefined {
   return /^X-Reclaim-Touch-Id:[ \t]*([A-Za-z0-9_-]{1,128})[ \t]*$/im.exec(raw)?.[1];
 }
+
+/** Whether the report speaks of this address (Final-Recipient or Original-Rcpt-To). */
+export function reportNames(report: InboundReport, address: string): boolean {
+  const wanted = address.toLowerCase();
+  return report.kind === 'feedback'
+    ? report.recipient === wanted
+    : report.recipients.some((r) => r.recipient === wanted);
+}
