@@ -319,6 +319,24 @@ describe('push hand-off to web push and FCM', () => {
     expect((calls[1] ?? 0) - (calls[0] ?? 0)).toBeGreaterThanOrEqual(1_900);
   });
 
+  it('reports unknown and never sends a card whose touch was found in sending (its fate after a crash is unknown)', async () => {
+    const { cartId, path } = await subscribeBrowser();
+    const t = touch(cartId);
+    await sql(
+      `INSERT INTO push.send_ledger (touch_id, abandonment_id, store_id, cart_id, sequence, status, attempts)
+       VALUES ($1, $2, $3, $4, 1, 'sending', 1)`,
+      [t.touchId, t.abandonmentId, t.storeId, t.cartId],
+    );
+    await publisher.publish(Contracts.touchPush, [t]);
+    expect((await waitForDelivery(t.touchId))[0]).toMatchObject({
+      status: 'unknown',
+      reason: 'interrupted_while_sending',
+    });
+    await publisher.publish(Contracts.touchPush, [t]);
+    await waitForDelivery(t.touchId, 2);
+    expect(services.requestsTo(path)).toHaveLength(0);
+  });
+
   it('records a card written without an answer as unknown and never sends it again', async () => {
     const { cartId, path } = await subscribeBrowser();
     services.on(path, () => 'hang');

@@ -23,6 +23,7 @@ import { AppModule, SMS_NEST_OPTIONS } from '../src/app.module';
 import { SmsConfig } from '../src/config';
 import { SmsDeliveryService } from '../src/delivery/sms-delivery.service';
 import { twilioSignature } from '../src/provider/domain/twilio-signature';
+import { DataSource } from 'typeorm';
 import { TwilioCapture } from './twilio-capture';
 
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -226,6 +227,21 @@ describe(`${SmsDeliveryService.name} with a provider`, () => {
     const [refused, taken] = twilio.requestsTo(phone);
     // Without Retry-After the first retry comes after 200 ms.
     expect((taken?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it('reports unknown and never sends a touch found in sending (its fate after a crash is unknown)', async () => {
+    const phone = newPhone();
+    const t = touch(phone);
+    await app.get(DataSource).query(
+      `INSERT INTO send_ledger (touch_id, abandonment_id, store_id, cart_id, sequence, status, attempts)
+         VALUES ($1, $2, $3, $4, 1, 'sending', 1)`,
+      [t.touchId, t.abandonmentId, t.storeId, t.cartId],
+    );
+    await publisher.publish(Contracts.touchSms, [t]);
+    expect((await answer(t))[0]).toMatchObject({ status: 'unknown', reason: 'interrupted_while_sending' });
+    await publisher.publish(Contracts.touchSms, [t]);
+    await answer(t, 2);
+    expect(twilio.requestsTo(phone)).toHaveLength(0);
   });
 
   it('records a touch whose request was written and never answered as unknown, and never resends it', async () => {
