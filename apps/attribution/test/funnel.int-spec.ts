@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
 import {
   Contracts,
   deadLetterTopicSpec,
@@ -7,18 +6,7 @@ import {
   type Delivery,
   type StorefrontEventRecord,
 } from '@reclaim/contracts';
-import { loadConfig } from '@reclaim/core';
-import { EventPublisher, provisionTopics, topicFor } from '@reclaim/kafka';
-import { runService } from '@reclaim/platform';
-import {
-  collectTopics,
-  createTestDatabase,
-  pollUntil,
-  testKafka,
-  uniquePrefix,
-  type ConsumedRecord,
-  type TestDatabase,
-} from '@reclaim/testing';
+import { pollUntil, startServiceUnderTest, type ServiceUnderTest } from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { AttributionConfig } from '../src/config';
 import { FunnelRepository } from '../src/funnel/funnel.repository';
@@ -29,38 +17,25 @@ import { FunnelRepository } from '../src/funnel/funnel.repository';
  * delivers it, and an unreadable record goes to the dead-letter topic without stopping the rest.
  */
 describe('attribution funnel (Kafka + Postgres)', () => {
-  const prefix = uniquePrefix('attribution');
-  const { kafka, settings } = testKafka(prefix);
   const storeId = `store-${Date.now().toString(36)}`;
   const cartId = 'cart-1';
-  let db: TestDatabase;
-  let app: INestApplication;
-  let publisher: EventPublisher;
-  let deadLetters: { records: ConsumedRecord[]; stop(): Promise<void> };
+  let sut: ServiceUnderTest<AttributionConfig>;
 
   beforeAll(async () => {
-    await provisionTopics(kafka, prefix);
-    db = await createTestDatabase('attribution');
-    const config = loadConfig(AttributionConfig, {
-      KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
-      KAFKA_TOPIC_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
+    sut = await startServiceUnderTest({
+      name: 'attribution',
+      schema: AttributionConfig,
+      module: (config) => AppModule.register(config),
+      observe: [deadLetterTopicSpec('attribution').name],
+      source: '/test/upstream',
     });
-    app = await runService(AppModule.register(config), { port: 0, host: '127.0.0.1' });
-    publisher = new EventPublisher(kafka, settings, { source: '/test/upstream' });
-    await publisher.connect();
-    deadLetters = await collectTopics(kafka, [topicFor(settings, deadLetterTopicSpec('attribution').name)]);
   }, 60_000);
 
   afterAll(async () => {
-    await deadLetters?.stop();
-    await publisher?.disconnect();
-    await app?.close();
-    await db?.drop();
+    await sut?.close();
   });
 
-  const funnel = () => app.get(FunnelRepository).funnel(storeId);
+  const funnel = () => sut.app.get(FunnelRepository).funnel(storeId);
 
   const event = (id: string, type: 'cart.created' | 'checkout.started'): StorefrontEventRecord => ({
     storeId,
@@ -97,14 +72,19 @@ describe('attribution funnel (Kafka + Postgres)', () => {
   it('counts each record once per store, redelivered or not', async () => {
     // Each topic's records share the cart key, so they are read in this order.
     const created = event('ev-1', 'cart.created');
-    await publisher.publish(Contracts.storefrontEvent, [created, created, event('ev-2', 'checkout.started')]);
+    await sut.publisher.publish(Contracts.storefrontEvent, [created, created, event('ev-2', 'checkout.started')]);
     const treated = abandonment('ab-1', false);
-    await publisher.publish(Contracts.abandonment, [treated, treated, abandonment('ab-2', true)]);
-    await publisher.publish(Contracts.abandonmentPaused, [
+    await sut.publisher.publish(Contracts.abandonment, [treated, treated, abandonment('ab-2', true)]);
+    await sut.publisher.publish(Contracts.abandonmentPaused, [
       { abandonmentId: 'ab-1', storeId, cartId, sourceEventId: 'ev-3', resumedAt: new Date().toISOString() },
     ]);
     const sent = delivery('d-1', 'sent');
-    await publisher.publish(Contracts.delivery, [sent, sent, delivery('d-2', 'skipped'), delivery('d-3', 'unknown')]);
+    await sut.publisher.publish(Contracts.delivery, [
+      sent,
+      sent,
+      delivery('d-2', 'skipped'),
+      delivery('d-3', 'unknown'),
+    ]);
 
     const expected = {
       'event:cart.created': 1,
@@ -128,10 +108,10 @@ describe('attribution funnel (Kafka + Postgres)', () => {
   });
 
   it('dead-letters an unreadable delivery with the reason and goes on', async () => {
-    const valid = publisher.message(Contracts.delivery, delivery('d-bad', 'sent'));
-    await publisher.sendMessages([{ ...valid, value: JSON.stringify({ deliveryId: 'd-bad' }) }]);
-    await publisher.publish(Contracts.delivery, [delivery('d-after', 'failed')]);
-    const dead = await pollUntil(() => deadLetters.records.find((r) => r.headers['ce_id'] === 'd-bad'), {
+    const valid = sut.publisher.message(Contracts.delivery, delivery('d-bad', 'sent'));
+    await sut.publisher.sendMessages([{ ...valid, value: JSON.stringify({ deliveryId: 'd-bad' }) }]);
+    await sut.publisher.publish(Contracts.delivery, [delivery('d-after', 'failed')]);
+    const dead = await pollUntil(() => sut.observed.find((r) => r.headers['ce_id'] === 'd-bad'), {
       description: 'the unreadable delivery on the dead-letter topic',
     });
     expect(dead.headers['x-reclaim-dlq-reason']).toMatch(/does not match reclaim\.deliveries\.v1/);

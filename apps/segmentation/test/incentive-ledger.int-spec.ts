@@ -14,18 +14,9 @@ import {
   type StorefrontEvent,
   type StorefrontEventRecord,
 } from '@reclaim/contracts';
-import { derivedId, loadConfig } from '@reclaim/core';
-import { EventPublisher, provisionTopics } from '@reclaim/kafka';
-import { runService } from '@reclaim/platform';
-import {
-  collectTopics,
-  createTestDatabase,
-  pollUntil,
-  testKafka,
-  uniquePrefix,
-  type ConsumedRecord,
-  type TestDatabase,
-} from '@reclaim/testing';
+import { derivedId } from '@reclaim/core';
+import type { EventPublisher } from '@reclaim/kafka';
+import { pollUntil, startServiceUnderTest, type ConsumedRecord, type ServiceUnderTest } from '@reclaim/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { SegmentationConfig } from '../src/config';
@@ -47,40 +38,33 @@ interface LedgerRow {
  * RECOVERY_TIME_SCALE=0.001: checkout idle 15 min = 0.9 s.
  */
 describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => {
-  const prefix = uniquePrefix('incentive-ledger');
-  const { kafka, settings } = testKafka(prefix);
   const storeId = `store-${Date.now().toString(36)}`;
   const configDir = mkdtempSync(join(tmpdir(), 'reclaim-incentive-ledger-'));
-  let db: TestDatabase;
+  let service: ServiceUnderTest<SegmentationConfig>;
   let app: INestApplication;
   let publisher: EventPublisher;
-  let abandonments: { records: ConsumedRecord[]; stop(): Promise<void> };
-  let deadLetters: { records: ConsumedRecord[]; stop(): Promise<void> };
   let seq = 0;
 
   beforeAll(async () => {
-    await provisionTopics(kafka, prefix);
-    db = await createTestDatabase('incentive-ledger');
     const configFile = join(configDir, 'recovery.json');
     writeFileSync(
       configFile,
       JSON.stringify({ defaults: { incentives: { fromTouch: 3, firstTimeBuyersOnly: false, cooldown: '30d' } } }),
     );
-    const config = loadConfig(SegmentationConfig, {
-      KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
-      KAFKA_TOPIC_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      RECOVERY_TIME_SCALE: '0.001',
-      ABANDON_SWEEP_INTERVAL_MS: '100',
-      RECOVERY_HOLDOUT_PERCENT: '0',
-      RECOVERY_CONFIG_FILE: configFile,
+    service = await startServiceUnderTest({
+      name: 'incentive-ledger',
+      schema: SegmentationConfig,
+      module: (config) => AppModule.register(config),
+      env: {
+        RECOVERY_TIME_SCALE: '0.001',
+        ABANDON_SWEEP_INTERVAL_MS: '100',
+        RECOVERY_HOLDOUT_PERCENT: '0',
+        RECOVERY_CONFIG_FILE: configFile,
+      },
+      observe: [Topics.abandonments.name, deadLetterTopicSpec('segmentation').name],
+      source: '/test/scheduler',
     });
-    app = await runService(AppModule.register(config), { port: 0, host: '127.0.0.1' });
-    publisher = new EventPublisher(kafka, settings, { source: '/test/scheduler' });
-    await publisher.connect();
-    abandonments = await collectTopics(kafka, [`${prefix}${Topics.abandonments.name}`]);
-    deadLetters = await collectTopics(kafka, [`${prefix}${deadLetterTopicSpec('segmentation').name}`]);
+    ({ app, publisher } = service);
     // One cart abandoned end to end shows the storefront consumer has joined and caught up, and a
     // dead-lettered delivery shows the same of the deliveries consumer.
     await checkoutAbandon('warm-up', { id: 'warm-up' });
@@ -88,11 +72,7 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
   }, 60_000);
 
   afterAll(async () => {
-    await deadLetters?.stop();
-    await abandonments?.stop();
-    await publisher?.disconnect();
-    await app?.close();
-    await db?.drop();
+    await service?.close();
     rmSync(configDir, { recursive: true, force: true });
   });
 
@@ -117,7 +97,8 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
     ]);
     return pollUntil(
       () =>
-        abandonments.records
+        service
+          .recordsOn(Topics.abandonments.name)
           .filter((r) => r.headers['ce_type'] === Contracts.abandonment.ceType)
           .map((r) => Abandonment.parse(r.value))
           .find((a) => a.storeId === storeId && a.cartId === cartId),
@@ -179,10 +160,13 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
       at: new Date().toISOString(),
     });
     await publisher.sendMessages([{ ...valid, value: JSON.stringify({ deliveryId: marker, storeId, cartId }) }]);
-    return pollUntil(() => deadLetters.records.find((r) => r.headers['ce_id'] === marker), {
-      timeoutMs: 20_000,
-      description: `dead-lettered barrier ${marker} of ${cartId}`,
-    });
+    return pollUntil(
+      () => service.recordsOn(deadLetterTopicSpec('segmentation').name).find((r) => r.headers['ce_id'] === marker),
+      {
+        timeoutMs: 20_000,
+        description: `dead-lettered barrier ${marker} of ${cartId}`,
+      },
+    );
   }
 
   const ledgerOf = (touchId: string): Promise<LedgerRow[]> =>

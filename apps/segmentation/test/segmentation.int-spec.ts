@@ -8,18 +8,8 @@ import {
   type StorefrontEventRecord,
   Contracts,
 } from '@reclaim/contracts';
-import { loadConfig } from '@reclaim/core';
-import { EventPublisher, provisionTopics } from '@reclaim/kafka';
-import { runService } from '@reclaim/platform';
-import {
-  collectTopics,
-  createTestDatabase,
-  pollUntil,
-  testKafka,
-  uniquePrefix,
-  type ConsumedRecord,
-  type TestDatabase,
-} from '@reclaim/testing';
+import type { EventPublisher } from '@reclaim/kafka';
+import { pollUntil, startServiceUnderTest, type ConsumedRecord, type ServiceUnderTest } from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { AbandonmentSweeper } from '../src/abandonment/abandonment-sweeper.service';
 import { CartStateRepository } from '../src/carts/cart-state.repository';
@@ -30,38 +20,32 @@ import { SegmentationConfig } from '../src/config';
  * checkout idle 15 min = 0.9 s, cart idle 30 min = 1.8 s.
  */
 describe('segmentation service (Kafka + Postgres)', () => {
-  const prefix = uniquePrefix('segmentation');
-  const { kafka, settings } = testKafka(prefix);
   const storeId = `store-${Date.now().toString(36)}`;
-  let db: TestDatabase;
+  let service: ServiceUnderTest<SegmentationConfig>;
   let app: INestApplication;
   let publisher: EventPublisher;
-  let observer: { records: ConsumedRecord[]; stop(): Promise<void> };
+  let observer: { records: ConsumedRecord[] };
   let seq = 0;
 
   beforeAll(async () => {
-    await provisionTopics(kafka, prefix);
-    db = await createTestDatabase('segmentation');
-    const config = loadConfig(SegmentationConfig, {
-      KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
-      KAFKA_TOPIC_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      RECOVERY_TIME_SCALE: '0.001',
-      ABANDON_SWEEP_INTERVAL_MS: '100',
-      RECOVERY_HOLDOUT_PERCENT: '0',
+    service = await startServiceUnderTest({
+      name: 'segmentation',
+      schema: SegmentationConfig,
+      module: (config) => AppModule.register(config),
+      env: {
+        RECOVERY_TIME_SCALE: '0.001',
+        ABANDON_SWEEP_INTERVAL_MS: '100',
+        RECOVERY_HOLDOUT_PERCENT: '0',
+      },
+      observe: [Topics.abandonments.name],
+      source: '/test/ingestion',
     });
-    app = await runService(AppModule.register(config), { port: 0, host: '127.0.0.1' });
-    publisher = new EventPublisher(kafka, settings, { source: '/test/ingestion' });
-    await publisher.connect();
-    observer = await collectTopics(kafka, [`${prefix}${Topics.abandonments.name}`]);
+    ({ app, publisher } = service);
+    observer = { records: service.observed };
   }, 60_000);
 
   afterAll(async () => {
-    await observer?.stop();
-    await publisher?.disconnect();
-    await app?.close();
-    await db?.drop();
+    await service?.close();
   });
 
   const items = [

@@ -1,17 +1,13 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { Abandonment, Contracts, Topics, type StorefrontEvent, type StorefrontEventRecord } from '@reclaim/contracts';
-import { loadConfig } from '@reclaim/core';
-import { EventPublisher, provisionTopics } from '@reclaim/kafka';
-import { runService } from '@reclaim/platform';
+import type { EventPublisher } from '@reclaim/kafka';
 import {
-  collectTopics,
-  createTestDatabase,
+  eventClock,
   pollUntil,
-  testKafka,
-  uniquePrefix,
+  startServiceUnderTest,
   type ConsumedRecord,
-  type TestDatabase,
+  type ServiceUnderTest,
 } from '@reclaim/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -23,31 +19,29 @@ import { SegmentationConfig } from '../src/config';
  * RECOVERY_TIME_SCALE=0.001 (checkout idle 15 min = 0.9 s).
  */
 describe('segments, angles and incentives (Kafka + Postgres)', () => {
-  const prefix = uniquePrefix('segments');
-  const { kafka, settings } = testKafka(prefix);
   const storeId = `store-${Date.now().toString(36)}`;
-  let db: TestDatabase;
+  let service: ServiceUnderTest<SegmentationConfig>;
   let app: INestApplication;
   let publisher: EventPublisher;
-  let observer: { records: ConsumedRecord[]; stop(): Promise<void> };
+  let observer: { records: ConsumedRecord[] };
   let seq = 0;
+  const occurredAt = eventClock();
 
   beforeAll(async () => {
-    await provisionTopics(kafka, prefix);
-    db = await createTestDatabase('segments');
-    const config = loadConfig(SegmentationConfig, {
-      KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
-      KAFKA_TOPIC_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      RECOVERY_TIME_SCALE: '0.001',
-      ABANDON_SWEEP_INTERVAL_MS: '100',
-      RECOVERY_HOLDOUT_PERCENT: '0',
+    service = await startServiceUnderTest({
+      name: 'segments',
+      schema: SegmentationConfig,
+      module: (config) => AppModule.register(config),
+      env: {
+        RECOVERY_TIME_SCALE: '0.001',
+        ABANDON_SWEEP_INTERVAL_MS: '100',
+        RECOVERY_HOLDOUT_PERCENT: '0',
+      },
+      observe: [Topics.abandonments.name],
+      source: '/test/ingestion',
     });
-    app = await runService(AppModule.register(config), { port: 0, host: '127.0.0.1' });
-    publisher = new EventPublisher(kafka, settings, { source: '/test/ingestion' });
-    await publisher.connect();
-    observer = await collectTopics(kafka, [`${prefix}${Topics.abandonments.name}`]);
+    ({ app, publisher } = service);
+    observer = { records: service.observed };
     // Idle time counts from the events' own timestamps: a consumer still joining its group when
     // a test's events are published could see them as idle already and abandon a cart between
     // two of its events. One cart abandoned end to end shows the consumer is caught up.
@@ -56,10 +50,7 @@ describe('segments, angles and incentives (Kafka + Postgres)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await observer?.stop();
-    await publisher?.disconnect();
-    await app?.close();
-    await db?.drop();
+    await service?.close();
   });
 
   const items = [{ sku: 'LS-1', title: 'Linen Shirt', quantity: 1, unitPrice: 4900 }];
@@ -98,11 +89,13 @@ describe('segments, angles and incentives (Kafka + Postgres)', () => {
     customer: StorefrontEvent['customer'],
     ...more: StorefrontEventRecord[]
   ) {
+    // Sent in this order, stamped in this order (`more` was built first): distinct, increasing
+    // times, so the abandonment that saw the last event can be told from an earlier one.
     const records = [
       storefront(cartId, 'cart.created', { customer, cart: { currency: 'EUR', items }, device: 'mobile' }),
       storefront(cartId, 'checkout.started', { checkout: { step: 'contact' } }),
       ...more,
-    ];
+    ].map((r) => ({ ...r, event: { ...r.event, occurredAt: occurredAt() } }));
     await send(...records);
     // The abandonment that saw every activity sent: on a loaded machine the sweep (0.9 s window
     // here) may abandon the cart before its last events are applied; they then pause it, and

@@ -2,3 +2,4 @@ export * from './infrastructure';
 export * from './test-context';
 export * from './smtp-capture';
 export * from './service-process';
+export * from './service-under-test';

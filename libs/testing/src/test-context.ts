@@ -117,3 +117,15 @@ export async function collectTopics(
   });
   return { records, stop: () => consumer.disconnect() };
 }
+
+/**
+ * ISO timestamps from the wall clock that never repeat or go back: events built in one go get
+ * distinct times, so "the abandonment that saw the last event" can be told from an earlier one.
+ */
+export function eventClock(): () => string {
+  let last = 0;
+  return () => {
+    last = Math.max(last + 1, Date.now());
+    return new Date(last).toISOString();
+  };
+}
