@@ -7,6 +7,7 @@ import {
   type StorefrontEventRecord,
 } from '@reclaim/contracts';
 import { pollUntil, startServiceUnderTest, type ServiceUnderTest } from '@reclaim/testing';
+import { runService } from '@reclaim/platform';
 import { AppModule } from '../src/app.module';
 import { AttributionConfig } from '../src/config';
 import { FunnelRepository } from '../src/funnel/funnel.repository';
@@ -25,7 +26,7 @@ describe('attribution funnel (Kafka + Postgres)', () => {
     sut = await startServiceUnderTest({
       name: 'attribution',
       schema: AttributionConfig,
-      module: (config) => AppModule.register(config),
+      start: (config) => runService(AppModule.register(config), { port: 0, host: '127.0.0.1' }),
       observe: [deadLetterTopicSpec('attribution').name],
       source: '/test/upstream',
     });

@@ -18,6 +18,7 @@ import { derivedId } from '@reclaim/core';
 import type { EventPublisher } from '@reclaim/kafka';
 import { pollUntil, startServiceUnderTest, type ConsumedRecord, type ServiceUnderTest } from '@reclaim/testing';
 import { DataSource } from 'typeorm';
+import { runService } from '@reclaim/platform';
 import { AppModule } from '../src/app.module';
 import { SegmentationConfig } from '../src/config';
 
@@ -54,7 +55,7 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
     service = await startServiceUnderTest({
       name: 'incentive-ledger',
       schema: SegmentationConfig,
-      module: (config) => AppModule.register(config),
+      start: (config) => runService(AppModule.register(config), { port: 0, host: '127.0.0.1' }),
       env: {
         RECOVERY_TIME_SCALE: '0.001',
         ABANDON_SWEEP_INTERVAL_MS: '100',

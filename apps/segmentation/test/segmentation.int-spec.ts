@@ -10,6 +10,7 @@ import {
 } from '@reclaim/contracts';
 import type { EventPublisher } from '@reclaim/kafka';
 import { pollUntil, startServiceUnderTest, type ConsumedRecord, type ServiceUnderTest } from '@reclaim/testing';
+import { runService } from '@reclaim/platform';
 import { AppModule } from '../src/app.module';
 import { AbandonmentSweeper } from '../src/abandonment/abandonment-sweeper.service';
 import { CartStateRepository } from '../src/carts/cart-state.repository';
@@ -31,7 +32,7 @@ describe('segmentation service (Kafka + Postgres)', () => {
     service = await startServiceUnderTest({
       name: 'segmentation',
       schema: SegmentationConfig,
-      module: (config) => AppModule.register(config),
+      start: (config) => runService(AppModule.register(config), { port: 0, host: '127.0.0.1' }),
       env: {
         RECOVERY_TIME_SCALE: '0.001',
         ABANDON_SWEEP_INTERVAL_MS: '100',

@@ -10,6 +10,7 @@ import {
   type ServiceUnderTest,
 } from '@reclaim/testing';
 import { DataSource } from 'typeorm';
+import { runService } from '@reclaim/platform';
 import { AppModule } from '../src/app.module';
 import { isActivity } from '../src/carts/domain/cart-state';
 import { SegmentationConfig } from '../src/config';
@@ -31,7 +32,7 @@ describe('segments, angles and incentives (Kafka + Postgres)', () => {
     service = await startServiceUnderTest({
       name: 'segments',
       schema: SegmentationConfig,
-      module: (config) => AppModule.register(config),
+      start: (config) => runService(AppModule.register(config), { port: 0, host: '127.0.0.1' }),
       env: {
         RECOVERY_TIME_SCALE: '0.001',
         ABANDON_SWEEP_INTERVAL_MS: '100',

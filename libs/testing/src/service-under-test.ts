@@ -1,9 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import type { IEntryNestModule } from '@nestjs/core';
 import type { z } from 'zod';
 import { loadConfig } from '@reclaim/core';
 import { EventPublisher, provisionTopics, topicFor, type Kafka, type KafkaSettings } from '@reclaim/kafka';
-import { runService } from '@reclaim/platform';
 import {
   collectTopics,
   createTestDatabase,
@@ -39,15 +37,14 @@ export async function startServiceUnderTest<S extends z.ZodType>(options: {
   /** Names the topic prefix and the database. */
   name: string;
   schema: S;
-  module: (config: z.output<S>) => IEntryNestModule;
+  /** Starts the app from its parsed configuration (e.g. `runService(AppModule.register(config), …)`). */
+  start: (config: z.output<S>) => Promise<INestApplication>;
   /** Settings beyond the broker, prefix and database (LOG_LEVEL defaults to warn). */
   env?: Record<string, string>;
   /** Logical topics to observe from the beginning. */
   observe?: string[];
   /** The CloudEvents source of what the publisher sends. */
   source?: string;
-  /** HTTP port of the app; 0 = any. */
-  port?: number;
 }): Promise<ServiceUnderTest<z.output<S>>> {
   const prefix = uniquePrefix(options.name);
   const { kafka, settings } = testKafka(prefix);
@@ -60,7 +57,7 @@ export async function startServiceUnderTest<S extends z.ZodType>(options: {
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
     ...options.env,
   });
-  const app = await runService(options.module(config), { port: options.port ?? 0, host: '127.0.0.1' });
+  const app = await options.start(config);
   const publisher = new EventPublisher(kafka, settings, { source: options.source ?? '/reclaim/test' });
   await publisher.connect();
   const observe = (options.observe ?? []).map((t) => topicFor(settings, t));
