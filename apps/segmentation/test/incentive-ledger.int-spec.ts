@@ -16,11 +16,10 @@ import {
 } from '@reclaim/contracts';
 import { derivedId } from '@reclaim/core';
 import type { EventPublisher } from '@reclaim/kafka';
-import { pollUntil, startServiceUnderTest, type ConsumedRecord, type ServiceUnderTest } from '@reclaim/testing';
+import { pollUntil, type ConsumedRecord, type ServiceUnderTest } from '@reclaim/testing';
 import { DataSource } from 'typeorm';
-import { runService } from '@reclaim/platform';
-import { AppModule } from '../src/app.module';
-import { SegmentationConfig } from '../src/config';
+import type { SegmentationConfig } from '../src/config';
+import { startSegmentation } from './segmentation-test-app';
 
 interface LedgerRow {
   subject: string;
@@ -52,18 +51,10 @@ describe('incentive ledger settled by touch outcomes (Kafka + Postgres)', () => 
       configFile,
       JSON.stringify({ defaults: { incentives: { fromTouch: 3, firstTimeBuyersOnly: false, cooldown: '30d' } } }),
     );
-    service = await startServiceUnderTest({
-      name: 'incentive-ledger',
-      schema: SegmentationConfig,
-      start: (config) => runService(AppModule.register(config), { port: 0, host: '127.0.0.1' }),
-      env: {
-        RECOVERY_TIME_SCALE: '0.001',
-        ABANDON_SWEEP_INTERVAL_MS: '100',
-        RECOVERY_HOLDOUT_PERCENT: '0',
-        RECOVERY_CONFIG_FILE: configFile,
-      },
-      observe: [Topics.abandonments.name, deadLetterTopicSpec('segmentation').name],
+    service = await startSegmentation('incentive-ledger', {
       source: '/test/scheduler',
+      env: { RECOVERY_CONFIG_FILE: configFile },
+      observe: [deadLetterTopicSpec('segmentation').name],
     });
     ({ app, publisher } = service);
     // One cart abandoned end to end shows the storefront consumer has joined and caught up, and a

@@ -3,18 +3,16 @@ import type { INestApplication } from '@nestjs/common';
 import {
   Abandonment,
   AbandonmentPaused,
-  Topics,
   type StorefrontEvent,
   type StorefrontEventRecord,
   Contracts,
 } from '@reclaim/contracts';
 import type { EventPublisher } from '@reclaim/kafka';
-import { pollUntil, startServiceUnderTest, type ConsumedRecord, type ServiceUnderTest } from '@reclaim/testing';
-import { runService } from '@reclaim/platform';
-import { AppModule } from '../src/app.module';
+import { pollUntil, type ConsumedRecord, type ServiceUnderTest } from '@reclaim/testing';
 import { AbandonmentSweeper } from '../src/abandonment/abandonment-sweeper.service';
 import { CartStateRepository } from '../src/carts/cart-state.repository';
-import { SegmentationConfig } from '../src/config';
+import type { SegmentationConfig } from '../src/config';
+import { startSegmentation } from './segmentation-test-app';
 
 /**
  * Segmentation against a real broker and Postgres, with RECOVERY_TIME_SCALE=0.001:
@@ -29,18 +27,7 @@ describe('segmentation service (Kafka + Postgres)', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    service = await startServiceUnderTest({
-      name: 'segmentation',
-      schema: SegmentationConfig,
-      start: (config) => runService(AppModule.register(config), { port: 0, host: '127.0.0.1' }),
-      env: {
-        RECOVERY_TIME_SCALE: '0.001',
-        ABANDON_SWEEP_INTERVAL_MS: '100',
-        RECOVERY_HOLDOUT_PERCENT: '0',
-      },
-      observe: [Topics.abandonments.name],
-      source: '/test/ingestion',
-    });
+    service = await startSegmentation('segmentation', { source: '/test/ingestion' });
     ({ app, publisher } = service);
     observer = { records: service.observed };
   }, 60_000);

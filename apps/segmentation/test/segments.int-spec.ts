@@ -1,19 +1,12 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { Abandonment, Contracts, Topics, type StorefrontEvent, type StorefrontEventRecord } from '@reclaim/contracts';
+import { Abandonment, Contracts, type StorefrontEvent, type StorefrontEventRecord } from '@reclaim/contracts';
 import type { EventPublisher } from '@reclaim/kafka';
-import {
-  eventClock,
-  pollUntil,
-  startServiceUnderTest,
-  type ConsumedRecord,
-  type ServiceUnderTest,
-} from '@reclaim/testing';
+import { eventClock, pollUntil, type ConsumedRecord, type ServiceUnderTest } from '@reclaim/testing';
 import { DataSource } from 'typeorm';
-import { runService } from '@reclaim/platform';
-import { AppModule } from '../src/app.module';
 import { isActivity } from '../src/carts/domain/cart-state';
-import { SegmentationConfig } from '../src/config';
+import type { SegmentationConfig } from '../src/config';
+import { startSegmentation } from './segmentation-test-app';
 
 /**
  * Signals → segment → plan on a real broker and Postgres, with the built-in recovery config and
@@ -29,18 +22,7 @@ describe('segments, angles and incentives (Kafka + Postgres)', () => {
   const occurredAt = eventClock();
 
   beforeAll(async () => {
-    service = await startServiceUnderTest({
-      name: 'segments',
-      schema: SegmentationConfig,
-      start: (config) => runService(AppModule.register(config), { port: 0, host: '127.0.0.1' }),
-      env: {
-        RECOVERY_TIME_SCALE: '0.001',
-        ABANDON_SWEEP_INTERVAL_MS: '100',
-        RECOVERY_HOLDOUT_PERCENT: '0',
-      },
-      observe: [Topics.abandonments.name],
-      source: '/test/ingestion',
-    });
+    service = await startSegmentation('segments', { source: '/test/ingestion' });
     ({ app, publisher } = service);
     observer = { records: service.observed };
     // Idle time counts from the events' own timestamps: a consumer still joining its group when

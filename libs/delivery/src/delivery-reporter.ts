@@ -19,6 +19,39 @@ function deliveriesCounter(channel: Channel): Counter<'status' | 'reason'> {
   );
 }
 
+/** The ledger facts a delivery reported after the hand-off is built from. */
+export type HandedOverTouch = Pick<
+  LedgerRow,
+  'touchId' | 'abandonmentId' | 'storeId' | 'cartId' | 'sequence' | 'providerMessageId'
+>;
+
+/**
+ * What the provider said about a touch after taking it (a bounce, a failed delivery), as a
+ * `Delivery` whose id derives from the touch and the status like every other report of it: a
+ * report repeated by the provider is the same event.
+ */
+export function deliveryAfterHandOff(
+  channel: Channel,
+  row: HandedOverTouch,
+  status: 'bounced' | 'failed',
+  reason: string,
+  at: Date,
+): Delivery {
+  return {
+    deliveryId: derivedId(channel, row.touchId, status),
+    touchId: row.touchId,
+    abandonmentId: row.abandonmentId,
+    storeId: row.storeId,
+    cartId: row.cartId,
+    channel,
+    sequence: row.sequence,
+    status,
+    reason,
+    ...(row.providerMessageId ? { providerMessageId: row.providerMessageId } : {}),
+    at: at.toISOString(),
+  };
+}
+
 /**
  * Tells the world what became of a touch, from its ledger row: one `Delivery` on
  * reclaim.deliveries.v1 per touch and final status, with an id derived from both, so a repeated

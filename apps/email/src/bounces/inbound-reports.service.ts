@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { simpleParser } from 'mailparser';
 import { DataSource } from 'typeorm';
-import { Contracts, type Delivery } from '@reclaim/contracts';
-import { derivedId, errorMessage } from '@reclaim/core';
+import { Contracts } from '@reclaim/contracts';
+import { errorMessage } from '@reclaim/core';
+import { deliveryAfterHandOff } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
 import { addressStop } from '../delivery/domain/address-stop';
@@ -109,19 +110,20 @@ export class InboundReportsService {
         addressStop('hard_bounce', touch.store_id, address, touch.touch_id, now),
       ]);
     }
-    const delivery: Delivery = {
-      deliveryId: derivedId('email', touch.touch_id, 'bounced'),
-      touchId: touch.touch_id,
-      abandonmentId: touch.abandonment_id,
-      storeId: touch.store_id,
-      cartId: touch.cart_id,
-      channel: 'email',
-      sequence: touch.sequence,
-      status: 'bounced',
-      reason: `${verdict.kind === 'hard' ? 'hard_bounce' : 'bounce'}:${verdict.status}`,
-      ...(touch.provider_message_id ? { providerMessageId: touch.provider_message_id } : {}),
-      at: now.toISOString(),
-    };
+    const delivery = deliveryAfterHandOff(
+      'email',
+      {
+        touchId: touch.touch_id,
+        abandonmentId: touch.abandonment_id,
+        storeId: touch.store_id,
+        cartId: touch.cart_id,
+        sequence: touch.sequence,
+        providerMessageId: touch.provider_message_id,
+      },
+      'bounced',
+      `${verdict.kind === 'hard' ? 'hard_bounce' : 'bounce'}:${verdict.status}`,
+      now,
+    );
     await this.publisher.publish(Contracts.delivery, [delivery]);
     this.logger.log({ msg: 'bounce recorded', touchId: touch.touch_id, reason: delivery.reason });
     return { accepted: true, note: `bounce recorded (${delivery.reason})` };

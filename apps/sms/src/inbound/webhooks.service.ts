@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Contracts, SuppressionScopes, type Delivery } from '@reclaim/contracts';
-import { derivedId } from '@reclaim/core';
+import { Contracts, SuppressionScopes } from '@reclaim/contracts';
+import { deliveryAfterHandOff } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { SMS_CONFIG, type SmsConfig } from '../config';
 import { SmsSendLedgerRepository } from '../delivery/send-ledger.repository';
@@ -91,20 +91,13 @@ export class WebhooksService {
     const errorCode = params.get('ErrorCode') ?? undefined;
     await this.ledger.recordProviderStatus(row.touchId, status, errorCode);
     if (status === 'undelivered' || status === 'failed') {
-      const deliveryStatus = status === 'failed' ? 'failed' : 'bounced';
-      const delivery: Delivery = {
-        deliveryId: derivedId('sms', row.touchId, deliveryStatus),
-        touchId: row.touchId,
-        abandonmentId: row.abandonmentId,
-        storeId: row.storeId,
-        cartId: row.cartId,
-        channel: 'sms',
-        sequence: row.sequence,
-        status: deliveryStatus,
-        reason: `provider_${status}:${errorCode ?? 'none'}`,
-        providerMessageId: sid,
-        at: new Date().toISOString(),
-      };
+      const delivery = deliveryAfterHandOff(
+        'sms',
+        { ...row, providerMessageId: sid },
+        status === 'failed' ? 'failed' : 'bounced',
+        `provider_${status}:${errorCode ?? 'none'}`,
+        new Date(),
+      );
       await this.publisher.publish(Contracts.delivery, [delivery]);
       const to = params.get('To');
       if (errorCode === String(TWILIO_UNSUBSCRIBED_RECIPIENT) && to)
