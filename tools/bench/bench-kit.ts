@@ -1,21 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 
-/** Helpers shared by the benchmarks: ports, one database per run, a service process from dist. */
+/** Helpers shared by the benchmarks: one database per run, a service process from dist (ports: @reclaim/testing). */
 export const ROOT = resolve(__dirname, '../../..');
-
-export const freePort = () =>
-  new Promise<number>((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 
 export async function runPool(jobs: number, concurrency: number, job: (i: number) => Promise<void>): Promise<void> {
   let next = 0;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Contracts } from '@reclaim/contracts';
 import { buildMessage, createKafka, provisionTopics, silenceKafkajsTimerWarning } from '@reclaim/kafka';
-import { benchDatabase, freePort, runPool, seconds, startService } from './bench-kit';
+import { freePort } from '@reclaim/testing';
+import { benchDatabase, runPool, seconds, startService } from './bench-kit';
 import { emailBench } from './email-bench';
 
 /**

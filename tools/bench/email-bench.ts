@@ -1,7 +1,8 @@
 import { SMTPServer } from 'smtp-server';
 import { Contracts, Topics, type TouchDue } from '@reclaim/contracts';
 import { buildMessage, type Kafka } from '@reclaim/kafka';
-import { benchDatabase, freePort, percentile, seconds, startService } from './bench-kit';
+import { freePort } from '@reclaim/testing';
+import { benchDatabase, percentile, seconds, startService } from './bench-kit';
 
 /** A local SMTP server that accepts every message (the provider side of the email benchmark). */
 async function smtpSink(): Promise<{ url: string; accepted: () => number; stop(): Promise<void> }> {

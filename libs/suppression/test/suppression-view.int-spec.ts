@@ -32,6 +32,29 @@ describe(SuppressionView.name, () => {
   const newView = (barrierTimeoutMs = 10_000) =>
     new SuppressionView(kafka, settings, new SuppressionViewRepository(db), { group: 'email', barrierTimeoutMs });
 
+  /**
+   * Runs `test` with another view of its own (schema and group), stopped and closed afterwards;
+   * `over` points it at other topics.
+   */
+  async function withOtherView(
+    schema: string,
+    group: 'sms' | 'push',
+    test: (view: SuppressionView, viewDb: DataSource) => Promise<void>,
+    over: { kafka: Kafka; settings: KafkaSettings } = { kafka, settings },
+  ): Promise<void> {
+    const viewDb = await openDatabase({ url: database.url, schema, migrations: [CreateSuppressionView1764300000000] });
+    const view = new SuppressionView(over.kafka, over.settings, new SuppressionViewRepository(viewDb), {
+      group,
+      barrierTimeoutMs: 10_000,
+    });
+    try {
+      await test(view, viewDb);
+    } finally {
+      await view.stop();
+      await viewDb.destroy();
+    }
+  }
+
   const suppression = (over: Partial<Suppression> & Pick<Suppression, 'scope'>): Suppression => ({
     storeId: 's1',
     reason: 'order_completed',
@@ -124,16 +147,7 @@ describe(SuppressionView.name, () => {
 
   it('starts over when its stored positions lie past the topic’s end (the topic was recreated)', async () => {
     // Another view (its own schema) whose positions come from a previous life of the topic.
-    const other = await openDatabase({
-      url: database.url,
-      schema: 'sms',
-      migrations: [CreateSuppressionView1764300000000],
-    });
-    const stale = new SuppressionView(kafka, settings, new SuppressionViewRepository(other), {
-      group: 'sms',
-      barrierTimeoutMs: 10_000,
-    });
-    try {
+    await withOtherView('sms', 'sms', async (stale, other) => {
       await other.query(
         `INSERT INTO suppression_offsets (partition, next_offset) VALUES (0, 100000), (1, 100000), (2, 100000)`,
       );
@@ -153,10 +167,7 @@ describe(SuppressionView.name, () => {
       await expect(stale.isSuppressed({ storeId: 's1', channel: 'sms', cartId: 'old-topic' })).resolves.toEqual({
         suppressed: false,
       });
-    } finally {
-      await stale.stop();
-      await other.destroy();
-    }
+    });
   });
 
   it('starts over when Kafka holds no commit of its group, even when the recreated topic grew past its positions', async () => {
@@ -167,16 +178,7 @@ describe(SuppressionView.name, () => {
     const watermarks = new HighWatermarkReader(kafka);
     const ends = await watermarks.highWatermarks(topicFor(settings, Topics.suppressions.name));
     await watermarks.disconnect();
-    const other = await openDatabase({
-      url: database.url,
-      schema: 'push',
-      migrations: [CreateSuppressionView1764300000000],
-    });
-    const stale = new SuppressionView(kafka, settings, new SuppressionViewRepository(other), {
-      group: 'push',
-      barrierTimeoutMs: 10_000,
-    });
-    try {
+    await withOtherView('push', 'push', async (stale, other) => {
       for (const [partition, end] of ends) {
         await other.query('INSERT INTO suppression_offsets (partition, next_offset) VALUES ($1, $2)', [
           partition,
@@ -194,41 +196,35 @@ describe(SuppressionView.name, () => {
       await expect(stale.isSuppressed({ storeId: 's1', channel: 'push', cartId: 'previous-life' })).resolves.toEqual({
         suppressed: false,
       });
-    } finally {
-      await stale.stop();
-      await other.destroy();
-    }
+    });
   });
 
   it('waits at start-up for a topic that is not there yet (a broker still coming up), then works', async () => {
     const { kafka: lateKafka, settings: lateSettings } = testKafka(uniquePrefix('suppression-view-late'));
-    const other = await openDatabase({
-      url: database.url,
-      schema: 'late',
-      migrations: [CreateSuppressionView1764300000000],
-    });
-    const late = new SuppressionView(lateKafka, lateSettings, new SuppressionViewRepository(other), {
-      group: 'sms',
-      barrierTimeoutMs: 10_000,
-    });
+    const late = { kafka: lateKafka, settings: lateSettings };
     const latePublisher = new EventPublisher(lateKafka, lateSettings, { source: '/reclaim/test' });
     try {
-      const starting = late.start();
-      await new Promise((r) => setTimeout(r, 1_000));
-      await provisionTopics(lateKafka, lateSettings.topicPrefix);
-      await starting;
-      await latePublisher.connect();
-      await latePublisher.publish(Contracts.suppression, [
-        suppression({ scope: SuppressionScopes.cart('s1', 'late-cart'), cartId: 'late-cart' }),
-      ]);
-      await late.catchUp();
-      await expect(late.isSuppressed({ storeId: 's1', channel: 'sms', cartId: 'late-cart' })).resolves.toMatchObject({
-        suppressed: true,
-      });
+      await withOtherView(
+        'late',
+        'sms',
+        async (view) => {
+          const starting = view.start();
+          await new Promise((r) => setTimeout(r, 1_000));
+          await provisionTopics(lateKafka, lateSettings.topicPrefix);
+          await starting;
+          await latePublisher.connect();
+          await latePublisher.publish(Contracts.suppression, [
+            suppression({ scope: SuppressionScopes.cart('s1', 'late-cart'), cartId: 'late-cart' }),
+          ]);
+          await view.catchUp();
+          await expect(
+            view.isSuppressed({ storeId: 's1', channel: 'sms', cartId: 'late-cart' }),
+          ).resolves.toMatchObject({ suppressed: true });
+        },
+        late,
+      );
     } finally {
       await latePublisher.disconnect();
-      await late.stop();
-      await other.destroy();
     }
   });
 
