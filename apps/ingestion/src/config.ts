@@ -1,11 +1,13 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { envInt } from '@reclaim/core';
-import { baseConfigShape, envPort } from '@reclaim/platform';
+import { baseConfigShape, envDuration, envPort } from '@reclaim/platform';
 import { parseApiKeys } from './events/domain/api-keys';
 
 export const IngestionConfig = z.object({
   ...baseConfigShape,
+  /** `production` makes ingestion refuse http item and image URLs (https only). */
+  NODE_ENV: z.string().default('development'),
   INGESTION_PORT: envPort(3000),
   /** `storeId:key,storeId2:key2` — the store is the one that owns the key. */
   INGESTION_API_KEYS: z
@@ -39,6 +41,10 @@ export const IngestionConfig = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+$/)
     .default(hostname().replace(/[^A-Za-z0-9._-]/g, '-')),
+  /** An event whose occurredAt lies further in the past is refused (real time, not scaled). */
+  INGESTION_MAX_EVENT_AGE: envDuration('30d'),
+  /** An event whose occurredAt lies further ahead of ingestion's clock is refused (real time, not scaled). */
+  INGESTION_MAX_CLOCK_SKEW: envDuration('5m'),
   /** Signs resume links (shared with the channel services). */
   RESUME_LINK_SECRET: z.string().min(8, 'must be at least 8 characters').default('dev-only-change-me'),
 });

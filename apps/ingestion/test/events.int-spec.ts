@@ -20,7 +20,9 @@ const KEY = 'store-a-key-0001';
 const SECRET = 'resume-secret-for-tests';
 
 const item = { sku: 'LS-1', productId: 'p-1', title: 'Linen Shirt', quantity: 1, unitPrice: 4900 };
-const cartEvent = (id: string, cartId: string, at = '2026-11-25T10:00:00Z') => ({
+/** An instant `minutes` before now: ingestion refuses events far in the past (INGESTION_MAX_EVENT_AGE). */
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const cartEvent = (id: string, cartId: string, at = ago(60)) => ({
   id,
   type: 'cart.updated',
   occurredAt: at,
@@ -78,11 +80,11 @@ describe('POST /v1/events', () => {
       const res = await post({
         events: [
           {
-            ...cartEvent('ord-1', 'cart-o', '2026-11-25T10:05:00Z'),
+            ...cartEvent('ord-1', 'cart-o', ago(55)),
             type: 'order.completed',
             order: { id: 'o-1', total: 4900, currency: 'EUR' },
           },
-          cartEvent('upd-1', 'cart-o', '2026-11-25T10:00:00Z'),
+          cartEvent('upd-1', 'cart-o', ago(60)),
         ],
       });
       expect(res.status).toBe(202);
@@ -123,7 +125,7 @@ describe('POST /v1/events', () => {
     });
     try {
       const started = Date.now();
-      const withdrawn = await post({ events: [consent('cw-1', '2026-11-25T10:00:00Z', false)] });
+      const withdrawn = await post({ events: [consent('cw-1', ago(60), false)] });
       expect(withdrawn.status).toBe(202);
       // Acknowledged only after the guard interval, as for an order (ADR 0005).
       expect(Date.now() - started).toBeGreaterThanOrEqual(200);
@@ -143,7 +145,7 @@ describe('POST /v1/events', () => {
         ]);
       }
 
-      expect((await post({ events: [consent('cg-1', '2026-11-25T11:00:00Z', true)] })).status).toBe(202);
+      expect((await post({ events: [consent('cg-1', ago(1), true)] })).status).toBe(202);
       await pollUntil(() => scopes.every((scope) => ofScope(scope).length === 2), {
         description: 'a tombstone after each withdrawal',
       });

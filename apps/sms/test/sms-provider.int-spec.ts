@@ -24,6 +24,7 @@ import { SmsConfig } from '../src/config';
 import { SmsDeliveryService } from '../src/delivery/sms-delivery.service';
 import { twilioSignature } from '../src/provider/domain/twilio-signature';
 import { DataSource } from 'typeorm';
+import fc from 'fast-check';
 import { TwilioCapture } from './twilio-capture';
 
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -330,6 +331,104 @@ describe(`${SmsDeliveryService.name} with a provider`, () => {
     await publisher.publish(Contracts.touchSms, [t]);
     expect((await answer(t))[0]).toMatchObject({ status: 'sent' });
     expect(suppressionsOf(SuppressionScopes.sms('store-1', phone))).toHaveLength(0);
+  });
+
+  it('refuses a signed webhook holding U+0000 or broken UTF-8 with 400, never 500, and stops nobody', async () => {
+    const phone = newPhone();
+    const nul = await webhook('/sms/inbound', { MessageSid: 'SM\u0000x', From: phone, To: SENDER, Body: 'STOP' });
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toMatchObject({
+      error: 'validation_failed',
+      details: [{ path: 'MessageSid', message: 'must not contain control characters' }],
+    });
+    const nulFrom = await webhook('/sms/inbound', {
+      MessageSid: 'SMnulfrom',
+      From: `${phone}\u0000`,
+      To: SENDER,
+      Body: 'STOP',
+    });
+    expect(nulFrom.status).toBe(400);
+    // A body whose bytes are not UTF-8: signed over what a lenient reader would see, still refused.
+    const raw = Buffer.concat([
+      Buffer.from(`MessageSid=SMbytes&To=${encodeURIComponent(SENDER)}&Body=STOP&From=`),
+      Buffer.from([0xff]),
+    ]);
+    const bytes = await fetch(`http://127.0.0.1:${port}/sms/inbound`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': twilioSignature(
+          AUTH_TOKEN,
+          `${publicUrl}/sms/inbound`,
+          new URLSearchParams(raw.toString('utf8')),
+        ),
+      },
+      body: raw,
+    });
+    expect(bytes.status).toBe(400);
+    const statusNul = await webhook('/sms/status?touchId=t%00x', { MessageSid: 'SMstatus', MessageStatus: 'failed' });
+    expect(statusNul.status).toBe(400);
+
+    // Nothing of the above stopped the number: its next touch is sent.
+    const t = touch(phone);
+    await publisher.publish(Contracts.touchSms, [t]);
+    expect((await answer(t))[0]).toMatchObject({ status: 'sent' });
+  });
+
+  it('answers any signed webhook, whatever its parameters hold, with 200 or 4xx, never 5xx (fuzz)', async () => {
+    // Every UTF-16 code unit (lone surrogates, U+0000, controls) plus whole astral characters.
+    const anyUnit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('\u0000', '\n', '\u007f', '\ud800', '\udfff', '🧵', '%', '&', '='),
+    );
+    const value = fc.oneof(
+      fc.string({ unit: anyUnit, maxLength: 40 }),
+      fc.string({ unit: anyUnit, minLength: 2_000, maxLength: 5_000 }),
+      fc.constantFrom('STOP', 'START', 'HELP', 'delivered', 'failed', 'undelivered', SENDER),
+    );
+    const name = fc.constantFrom(
+      'MessageSid',
+      'SmsSid',
+      'From',
+      'To',
+      'Body',
+      'MessageStatus',
+      'ErrorCode',
+      'MessagingServiceSid',
+      'x',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/sms/inbound', '/sms/status'),
+        fc.dictionary(name, value, { maxKeys: 6 }),
+        async (path, params) => {
+          const res = await webhook(path, params);
+          await res.arrayBuffer();
+          expect([200, 400]).toContain(res.status);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {
+        const body = Buffer.from(bytes);
+        const res = await fetch(`http://127.0.0.1:${port}/sms/inbound`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            'X-Twilio-Signature': twilioSignature(
+              AUTH_TOKEN,
+              `${publicUrl}/sms/inbound`,
+              new URLSearchParams(body.toString('utf8')),
+            ),
+          },
+          body,
+        });
+        await res.arrayBuffer();
+        expect([200, 400]).toContain(res.status);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('turns an undelivered status callback into a bounced delivery, once', async () => {

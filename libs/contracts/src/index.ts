@@ -6,3 +6,6 @@ export * from './payloads';
 export * from './contract';
 export * from './incentives';
 export * from './resume-link';
+export * from './text';
+export * from './email-address';
+export * from './edge-rules';

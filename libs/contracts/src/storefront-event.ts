@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { EmailAddress } from './email-address';
+import { identifierProblem, SafeId, SafeText } from './text';
 
 /** The public ingestion contract (docs/EVENTS.md). Extend compatibly; never break it. */
 export const StorefrontEventTypes = [
@@ -26,18 +28,35 @@ const isIanaZone = (zone: string): boolean => {
 };
 
 export const Money = z.number().int().min(0);
-export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+
+/** ISO 4217 currencies this runtime knows (Intl, from CLDR): `ZZZ` or `XXX` are not money. */
+const currencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+export const CurrencyCode = z.string().refine((code) => currencies.has(code), 'must be an ISO 4217 code such as EUR');
+
+/** A real calendar instant (no 30 February), with its offset; the edge also bounds it in time. */
 const Rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });
-const Id = z.string().min(1).max(128);
+const Id = SafeId(128);
+
+/**
+ * A web address a shopper may be sent to or shown: http(s) only (never `javascript:`, `data:`
+ * or `file:`), no control characters. Ingestion also requires https in production.
+ */
+export const WebUrl = z
+  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+  .max(2048)
+  .superRefine((url, ctx) => {
+    const why = identifierProblem(url);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
 
 export const Customer = z.object({
-  id: z.string().min(1).max(128).optional(),
-  email: z.email().max(254).optional(),
+  id: Id.optional(),
+  email: EmailAddress.optional(),
   phone: z
     .string()
     .regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +14155550100')
     .optional(),
-  firstName: z.string().max(128).optional(),
+  firstName: SafeText(128).optional(),
   locale: z
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 tag such as en-GB')
@@ -52,13 +71,13 @@ export const Customer = z.object({
 export type Customer = z.infer<typeof Customer>;
 
 export const CartItem = z.object({
-  sku: z.string().min(1).max(128),
-  productId: z.string().min(1).max(128).optional(),
-  title: z.string().min(1).max(512),
+  sku: Id,
+  productId: Id.optional(),
+  title: SafeText(512, 1),
   quantity: z.number().int().min(1),
   unitPrice: Money,
-  imageUrl: z.url().optional(),
-  url: z.url().optional(),
+  imageUrl: WebUrl.optional(),
+  url: WebUrl.optional(),
   inStock: z.boolean().optional(),
 });
 export type CartItem = z.infer<typeof CartItem>;
@@ -66,7 +85,7 @@ export type CartItem = z.infer<typeof CartItem>;
 export const Cart = z.object({
   currency: CurrencyCode,
   items: z.array(CartItem).max(500),
-  discountCode: z.string().max(128).optional(),
+  discountCode: SafeId(128).optional(),
 });
 export type Cart = z.infer<typeof Cart>;
 
@@ -89,7 +108,7 @@ export const StorefrontEvent = z
     device: z.enum(['desktop', 'mobile', 'tablet', 'app']).optional(),
     cart: Cart.optional(),
     checkout: z.object({ step: z.enum(['contact', 'shipping', 'payment', 'review']) }).optional(),
-    error: z.object({ code: z.enum(CheckoutErrorCodes), message: z.string().max(1024).optional() }).optional(),
+    error: z.object({ code: z.enum(CheckoutErrorCodes), message: SafeText(1024).optional() }).optional(),
     order: z.object({ id: Id, total: Money, currency: CurrencyCode }).optional(),
     consent: z
       .object({ email: z.boolean().optional(), sms: z.boolean().optional(), push: z.boolean().optional() })
@@ -98,11 +117,11 @@ export const StorefrontEvent = z
       .object({
         webPush: z
           .object({
-            endpoint: z.url(),
-            keys: z.object({ p256dh: z.string().min(1), auth: z.string().min(1) }),
+            endpoint: z.url({ protocol: /^https$/, message: 'must be an https URL' }).max(2048),
+            keys: z.object({ p256dh: SafeId(256), auth: SafeId(256) }),
           })
           .optional(),
-        fcmToken: z.string().min(1).max(4096).optional(),
+        fcmToken: SafeId(4096).optional(),
       })
       .optional(),
     product: z.object({ productId: Id, inStock: z.boolean().optional(), unitPrice: Money.optional() }).optional(),
@@ -136,7 +155,7 @@ export const EventBatchEnvelope = z.object({
 
 /** What travels on reclaim.storefront-events.v1: the event as sent, plus who sent it and when it arrived. */
 export const StorefrontEventRecord = z.object({
-  storeId: z.string().min(1),
+  storeId: Id,
   receivedAt: Rfc3339,
   event: StorefrontEvent,
 });

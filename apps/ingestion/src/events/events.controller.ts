@@ -1,4 +1,16 @@
-import { BadRequestException, Body, Controller, HttpCode, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import { decodeUtf8Strict } from '@reclaim/contracts';
+import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { AppErrorFilter } from '../http/app-error.filter';
 import { validateBatch } from './domain/batch';
 import { EventsService, type IngestResult } from './events.service';
@@ -9,21 +21,29 @@ import { StoreThrottlerGuard } from './store-throttler.guard';
 @UseFilters(AppErrorFilter)
 @UseGuards(StoreThrottlerGuard)
 export class EventsController {
-  constructor(private readonly events: EventsService) {}
+  constructor(
+    private readonly events: EventsService,
+    @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
+  ) {}
 
   @Post()
   @HttpCode(202)
   async ingest(@Req() req: AuthenticatedRequest, @Body() raw: unknown): Promise<IngestResult> {
+    // Strict UTF-8: an invalid byte is refused, never stored as U+FFFD (docs/EVENTS.md, "Strings").
+    const text = Buffer.isBuffer(raw) ? decodeUtf8Strict(raw) : '';
+    if (text === undefined) throw invalidBody('body is not valid UTF-8');
     let body: unknown;
     try {
-      body = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : '');
+      body = JSON.parse(text);
     } catch (error) {
-      throw new BadRequestException({
-        error: 'validation_failed',
-        details: [{ index: null, path: '', message: `body is not valid JSON: ${(error as Error).message}` }],
-      });
+      throw invalidBody(`body is not valid JSON: ${(error as Error).message}`);
     }
-    const validation = validateBatch(body);
+    const validation = validateBatch(body, {
+      now: new Date(),
+      maxEventAgeMs: this.config.INGESTION_MAX_EVENT_AGE,
+      maxClockSkewMs: this.config.INGESTION_MAX_CLOCK_SKEW,
+      httpsOnly: this.config.NODE_ENV === 'production',
+    });
     if (!validation.ok) {
       const batch = typeof body === 'object' && body !== null ? (body as { events?: unknown }).events : undefined;
       this.events.countRejected(Array.isArray(batch) ? batch.length : 0);
@@ -32,3 +52,6 @@ export class EventsController {
     return this.events.ingest(req.storeId ?? '', validation.events);
   }
 }
+
+const invalidBody = (message: string) =>
+  new BadRequestException({ error: 'validation_failed', details: [{ index: null, path: '', message }] });

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Controller,
   ForbiddenException,
   HttpCode,
@@ -10,12 +11,15 @@ import {
   type RawBodyRequest,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { identifierProblem } from '@reclaim/contracts';
 import { twiml } from './domain/twiml';
 import { WebhooksService } from './webhooks.service';
 
 /**
  * The provider's webhooks (Twilio wire format, form-encoded). Each is verified on the raw body:
- * 403 when the signature does not match, 503 when the service has no public URL or auth token.
+ * 400 when it is not strict UTF-8 or a parameter holds what no provider sends (U+0000, control
+ * characters in an id), 403 when the signature does not match, 503 when the service has no public
+ * URL or auth token.
  */
 @Controller('sms')
 export class WebhooksController {
@@ -34,9 +38,16 @@ export class WebhooksController {
   async status(
     @Req() req: RawBodyRequest<Request>,
     @Res({ passthrough: true }) res: Response,
-    @Query('touchId') touchId?: string,
+    @Query('touchId') touchId?: unknown,
   ): Promise<string> {
-    await this.webhooks.status(this.verified(req), touchId);
+    const params = this.verified(req);
+    if (touchId !== undefined && (typeof touchId !== 'string' || identifierProblem(touchId))) {
+      throw new BadRequestException({
+        error: 'validation_failed',
+        details: [{ path: 'touchId', message: 'must be one touch id without control characters' }],
+      });
+    }
+    await this.webhooks.status(params, touchId);
     res.type('text/xml');
     return twiml();
   }
@@ -45,6 +56,10 @@ export class WebhooksController {
     const verdict = this.webhooks.verify(req.originalUrl, req.rawBody, req.header('x-twilio-signature'));
     if (verdict.ok) return verdict.params;
     if (verdict.why === 'not_configured') throw new ServiceUnavailableException('SMS webhooks are not configured');
+    if (verdict.why === 'unreadable') {
+      // 400, not 500: the provider does not retry a request refused for what it holds.
+      throw new BadRequestException({ error: 'validation_failed', details: verdict.problems });
+    }
     throw new ForbiddenException('invalid X-Twilio-Signature');
   }
 }

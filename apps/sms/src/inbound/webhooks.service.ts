@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Contracts, SuppressionScopes } from '@reclaim/contracts';
+import { Contracts, parseFormStrict, SuppressionScopes } from '@reclaim/contracts';
 import { deliveryAfterHandOff } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { SMS_CONFIG, type SmsConfig } from '../config';
@@ -9,10 +9,14 @@ import { storeForInbound } from '../provider/domain/senders';
 import { smsStop } from '../provider/domain/sms-stop';
 import { verifyTwilioSignature } from '../provider/domain/twilio-signature';
 import { parseKeyword } from './domain/keywords';
+import { webhookParamProblems, type ParamProblem } from './domain/webhook-params';
 import { helpReply, startReply, stopReply, twiml } from './domain/twiml';
 import { WebhookEventsRepository } from './webhook-events.repository';
 
-export type Verification = { ok: true; params: URLSearchParams } | { ok: false; why: 'not_configured' | 'invalid' };
+export type Verification =
+  | { ok: true; params: URLSearchParams }
+  | { ok: false; why: 'not_configured' | 'invalid' }
+  | { ok: false; why: 'unreadable'; problems: ParamProblem[] };
 
 /**
  * The provider's webhooks: inbound messages (STOP/START/HELP) and status callbacks. Both are
@@ -31,14 +35,21 @@ export class WebhooksService {
     private readonly ledger: SmsSendLedgerRepository,
   ) {}
 
-  /** Checks the signature over `{SMS_PUBLIC_URL}{path and query}` and the form parameters of the raw body. */
+  /**
+   * Reads the form body strictly (UTF-8, no U+0000 or control characters in ids and numbers: a
+   * body that breaks these is refused for good, never retried into a poison record), then checks
+   * the signature over `{SMS_PUBLIC_URL}{path and query}` and the form parameters.
+   */
   verify(pathAndQuery: string, rawBody: Buffer | undefined, signature: string | undefined): Verification {
     if (!this.config.SMS_PUBLIC_URL || !this.config.SMS_AUTH_TOKEN) return { ok: false, why: 'not_configured' };
-    const params = new URLSearchParams(rawBody?.toString('utf8') ?? '');
+    const form = parseFormStrict(rawBody ?? Buffer.alloc(0));
+    if (!form.ok) return { ok: false, why: 'unreadable', problems: [{ path: '', message: form.why }] };
     const url = `${this.config.SMS_PUBLIC_URL}${pathAndQuery}`;
-    return verifyTwilioSignature(this.config.SMS_AUTH_TOKEN, url, params, signature)
-      ? { ok: true, params }
-      : { ok: false, why: 'invalid' };
+    if (!verifyTwilioSignature(this.config.SMS_AUTH_TOKEN, url, form.params, signature)) {
+      return { ok: false, why: 'invalid' };
+    }
+    const problems = webhookParamProblems(form.params);
+    return problems.length > 0 ? { ok: false, why: 'unreadable', problems } : { ok: true, params: form.params };
   }
 
   /** An inbound message: STOP suppresses the number for the sender's store, START lifts that, HELP answers. Returns TwiML. */

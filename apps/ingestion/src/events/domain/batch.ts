@@ -1,4 +1,10 @@
-import { EventBatchEnvelope, StorefrontEvent, type StorefrontEvent as Event } from '@reclaim/contracts';
+import {
+  edgeProblems,
+  EventBatchEnvelope,
+  StorefrontEvent,
+  type EdgePolicy,
+  type StorefrontEvent as Event,
+} from '@reclaim/contracts';
 
 export interface ValidationDetail {
   index: number | null;
@@ -10,8 +16,11 @@ export type BatchValidation = { ok: true; events: Event[] } | { ok: false; detai
 
 const joinPath = (path: ReadonlyArray<PropertyKey>): string => path.map(String).join('.');
 
-/** Validates a whole batch: any invalid event rejects the batch, with every problem listed. */
-export function validateBatch(body: unknown): BatchValidation {
+/**
+ * Validates a whole batch against the contract and the edge's rules (time window, https, push
+ * endpoints): any invalid event rejects the batch, with every problem listed.
+ */
+export function validateBatch(body: unknown, policy: EdgePolicy): BatchValidation {
   const envelope = EventBatchEnvelope.safeParse(body);
   if (!envelope.success) {
     return {
@@ -23,8 +32,13 @@ export function validateBatch(body: unknown): BatchValidation {
   const events: Event[] = [];
   envelope.data.events.forEach((raw, index) => {
     const result = StorefrontEvent.safeParse(raw);
-    if (result.success) events.push(result.data);
-    else for (const i of result.error.issues) details.push({ index, path: joinPath(i.path), message: i.message });
+    if (!result.success) {
+      for (const i of result.error.issues) details.push({ index, path: joinPath(i.path), message: i.message });
+      return;
+    }
+    const problems = edgeProblems(result.data, policy);
+    for (const p of problems) details.push({ index, ...p });
+    if (problems.length === 0) events.push(result.data);
   });
   return details.length > 0 ? { ok: false, details } : { ok: true, events };
 }
