@@ -3,3 +3,4 @@ export * from './platform.module';
 export * from './run-service';
 export * from './polling-loop';
 export * from './feed-consumer';
+export * from './log-redaction';

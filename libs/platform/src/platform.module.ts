@@ -28,6 +28,7 @@ import {
 import { openDatabase } from '@reclaim/persistence';
 import type { BaseConfig, ServiceName } from './base-config';
 import { nestRecordLog } from './feed-consumer';
+import { lineScrubber, secretValues, serializeRequest } from './log-redaction';
 
 export interface PlatformOptions {
   service: ServiceName;
@@ -73,30 +74,6 @@ export class HealthRegistry {
   entries(): Array<[string, () => { up: boolean; detail: string }]> {
     return [...this.probes];
   }
-}
-
-const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const PHONE_NUMBER = /\+[1-9]\d{7,14}\b/g;
-
-/**
- * Masks e-mail addresses and E.164 phone numbers inside free text (provider error messages echo
- * recipients, e.g. "550 <ada@example.com>: no such user"); REDACT_PATHS only covers known keys.
- */
-export function redactContactDetails(text: string): string {
-  return text.replace(EMAIL_ADDRESS, '[redacted-email]').replace(PHONE_NUMBER, '[redacted-phone]');
-}
-
-/** Applies redactContactDetails to every top-level string of a log record. */
-export function redactLogRecord(record: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record))
-    out[key] = typeof value === 'string' ? redactContactDetails(value) : value;
-  return out;
-}
-
-/** Replaces the token segment of `/r/<token>` and `/unsubscribe/<token>` URLs. */
-export function redactTokens(url: string | undefined): string | undefined {
-  return url?.replace(/\/(r|unsubscribe)\/[^/?#]+/g, '/$1/[redacted]');
 }
 
 @Injectable()
@@ -280,23 +257,12 @@ export class PlatformModule {
             level: config.LOG_LEVEL,
             base: { service },
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-            // Free text (error messages, the message itself) may still quote an address.
-            formatters: { log: redactLogRecord },
-            hooks: {
-              logMethod(args, method) {
-                const [first, ...rest] = args;
-                if (typeof first === 'string') {
-                  method.apply(this, [redactContactDetails(first), ...rest]);
-                  return;
-                }
-                method.apply(this, args);
-              },
-            },
+            // Every serialised line: configured secrets, link tokens and contact details in free text
+            // (error messages, nested values, stack traces) — REDACT_PATHS only covers known keys.
+            hooks: { streamWrite: lineScrubber(secretValues(config)) },
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
             // Resume and unsubscribe tokens carry shopper data (signed, not encrypted): keep them out of logs.
-            serializers: {
-              req: (req: { url?: string }) => ({ ...req, url: redactTokens(req.url) }),
-            },
+            serializers: { req: serializeRequest },
           },
         }),
         PrometheusModule.register({
