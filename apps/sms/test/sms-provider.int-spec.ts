@@ -279,6 +279,24 @@ describe(`${SmsDeliveryService.name} with a provider`, () => {
     expect(twilio.requestsTo(unsubscribed)).toHaveLength(1);
   });
 
+  it('stops a guest’s SMS for an older cart when they order with their e-mail only (a purchase stops every channel)', async () => {
+    const phone = newPhone();
+    const email = `guest-${phone.slice(-4)}@example.com`;
+    const lastActivityAt = new Date(Date.now() - 3_600_000).toISOString();
+    await suppress(SuppressionScopes.shopperEmail('store-1', email), 'order_completed');
+    const older = touch(phone, { customer: { email, phone }, lastActivityAt });
+    await publisher.publish(Contracts.touchSms, [older]);
+    expect((await answer(older))[0]).toMatchObject({ status: 'skipped', reason: 'suppressed:order_completed' });
+    // An e-mail unsubscribe, though, is no SMS opt-out.
+    const otherPhone = newPhone();
+    const otherEmail = `guest-${otherPhone.slice(-4)}@example.com`;
+    await suppress(SuppressionScopes.email('store-1', otherEmail), 'unsubscribed');
+    const unsubscribed = touch(otherPhone, { customer: { email: otherEmail, phone: otherPhone }, lastActivityAt });
+    await publisher.publish(Contracts.touchSms, [unsubscribed]);
+    expect((await answer(unsubscribed))[0]).toMatchObject({ status: 'sent' });
+    expect(twilio.requestsTo(phone)).toHaveLength(0);
+  });
+
   it('honours an inbound STOP at once, confirms it in TwiML, and START lifts it', async () => {
     const phone = newPhone();
     const res = await inbound(phone, ' Stop ');

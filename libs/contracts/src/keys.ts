@@ -16,6 +16,8 @@ export const SuppressionScopes = {
    * that address's carts last touched at or before it, never its later ones.
    */
   shopperEmail: (storeId: string, email: string) => `shopper:email:${storeId}:${email.toLowerCase()}`,
+  /** Like `shopper:email:`, for a guest known by phone number. */
+  shopperPhone: (storeId: string, phone: string) => `shopper:phone:${storeId}:${phone}`,
   /** A consent withdrawn on one channel, kept under one subject; a tombstone lifts it. */
   consent: (channel: Channel, storeId: string, subject: ConsentSubject) =>
     `consent:${channel}:${storeId}:${subject.kind}:${subject.kind === 'email' ? subject.value.toLowerCase() : subject.value}`,

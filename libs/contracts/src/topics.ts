@@ -29,7 +29,7 @@ export const Topics = {
     partitions: 3,
     cleanupPolicy: 'compact',
     retentionMs: -1,
-    key: 'scope: cart:…, customer:…, shopper:email:…, contact:email:…, contact:sms:…, consent:<channel>:…',
+    key: 'scope: cart:…, customer:…, shopper:email:…, shopper:phone:…, contact:email:…, contact:sms:…, consent:<channel>:…',
     description:
       'Compacted: who must not be contacted and why; a tombstone (null value) lifts a consent withdrawal. Every channel materialises it.',
   },

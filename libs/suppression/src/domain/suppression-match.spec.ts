@@ -62,7 +62,7 @@ describe(judgeSuppression.name, () => {
     expect(verdict.suppressed).toBe(true);
   });
 
-  it('suppresses contact scopes always, e-mail case-insensitively', () => {
+  it('suppresses the channel’s contact scope always, e-mail case-insensitively', () => {
     const email = SuppressionScopes.email('s1', 'ann@example.com');
     expect(
       sut(recipient, [{ scope: email, reason: 'unsubscribed', suppressedAt: at('2020-01-01T00:00:00Z') }]),
@@ -72,7 +72,9 @@ describe(judgeSuppression.name, () => {
     });
     const sms = SuppressionScopes.sms('s1', '+14155550100');
     expect(
-      sut(recipient, [{ scope: sms, reason: 'sms_stop', suppressedAt: at('2020-01-01T00:00:00Z') }]),
+      sut({ ...recipient, channel: 'sms' }, [
+        { scope: sms, reason: 'sms_stop', suppressedAt: at('2020-01-01T00:00:00Z') },
+      ]),
     ).toMatchObject({
       suppressed: true,
       reason: 'sms_stop',
@@ -149,6 +151,21 @@ describe(candidateScopes.name, () => {
       SuppressionScopes.consent('push', 's', { kind: 'cart', value: 'c' }),
     ]);
   });
+
+  it('lists the channel’s own address for opt-outs and every identifier for purchases', () => {
+    expect(
+      candidateScopes({ storeId: 's', cartId: 'c', channel: 'sms', customerId: 'u', email: 'a@x.io', phone: '+1415' }),
+    ).toEqual([
+      SuppressionScopes.cart('s', 'c'),
+      SuppressionScopes.sms('s', '+1415'),
+      SuppressionScopes.consent('sms', 's', { kind: 'cart', value: 'c' }),
+      SuppressionScopes.consent('sms', 's', { kind: 'customer', value: 'u' }),
+      SuppressionScopes.consent('sms', 's', { kind: 'phone', value: '+1415' }),
+      SuppressionScopes.customer('s', 'u'),
+      SuppressionScopes.shopperEmail('s', 'a@x.io'),
+      SuppressionScopes.shopperPhone('s', '+1415'),
+    ]);
+  });
 });
 
 describe(recipientOf.name, () => {
@@ -168,15 +185,58 @@ describe(recipientOf.name, () => {
     dueAt: '2026-01-02T11:30:00.000Z',
   };
 
-  it('keeps only the address of the touch’s own channel', () => {
-    expect(recipientOf({ ...touch, channel: 'email' })).toMatchObject({ email: 'ann@example.com', phone: undefined });
-    expect(recipientOf({ ...touch, channel: 'sms' })).toMatchObject({ email: undefined, phone: '+14155550100' });
-    expect(recipientOf({ ...touch, channel: 'push' })).toMatchObject({
-      email: undefined,
-      phone: undefined,
-      customerId: 'u1',
-    });
+  it('carries every identifier of the shopper, whatever the channel', () => {
+    for (const channel of ['email', 'sms', 'push'] as const) {
+      expect(recipientOf({ ...touch, channel })).toMatchObject({
+        channel,
+        customerId: 'u1',
+        email: 'ann@example.com',
+        phone: '+14155550100',
+      });
+    }
     expect(recipientOf({ ...touch, channel: 'email' }).lastActivityAt).toEqual(at('2026-01-02T10:00:00Z'));
+  });
+});
+
+describe('the two kinds of stop, across channels', () => {
+  const guest = (channel: 'email' | 'sms' | 'push'): Recipient => ({
+    storeId: 's1',
+    cartId: 'older-cart',
+    channel,
+    email: 'guest@example.com',
+    phone: '+14155550199',
+    lastActivityAt: at('2026-01-02T10:00:00Z'),
+  });
+  const entry = (scope: string, reason: string) => [{ scope, reason, suppressedAt: at('2026-01-02T11:00:00Z') }];
+
+  it.each(['email', 'sms', 'push'] as const)(
+    'a guest’s order known by e-mail or by phone stops the shopper’s %s on their other carts',
+    (channel) => {
+      for (const scope of [
+        SuppressionScopes.shopperEmail('s1', 'Guest@Example.com'),
+        SuppressionScopes.shopperPhone('s1', '+14155550199'),
+      ]) {
+        expect(judgeSuppression(guest(channel), entry(scope, 'order_completed'))).toMatchObject({
+          suppressed: true,
+          scope,
+        });
+      }
+    },
+  );
+
+  it('an opt-out stops only the channel whose address it names', () => {
+    const unsubscribed = entry(SuppressionScopes.email('s1', 'guest@example.com'), 'unsubscribed');
+    const stopped = entry(SuppressionScopes.sms('s1', '+14155550199'), 'sms_stop');
+    expect(judgeSuppression(guest('email'), unsubscribed)).toMatchObject({ suppressed: true });
+    expect(judgeSuppression(guest('sms'), unsubscribed)).toEqual({ suppressed: false });
+    expect(judgeSuppression(guest('push'), unsubscribed)).toEqual({ suppressed: false });
+    expect(judgeSuppression(guest('sms'), stopped)).toMatchObject({ suppressed: true });
+    expect(judgeSuppression(guest('email'), stopped)).toEqual({ suppressed: false });
+    const emailConsent = entry(
+      SuppressionScopes.consent('email', 's1', { kind: 'email', value: 'guest@example.com' }),
+      'consent_withdrawn',
+    );
+    expect(judgeSuppression(guest('sms'), emailConsent)).toEqual({ suppressed: false });
   });
 });
 

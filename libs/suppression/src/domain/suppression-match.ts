@@ -7,12 +7,22 @@ export interface SuppressionEntry {
   suppressedAt: Date;
 }
 
-/** Who a message would go to, on which channel, and when the shopper last touched the cart. */
+/**
+ * Who a message would go to, on which channel, and when the shopper last touched the cart.
+ *
+ * Two kinds of stop apply, and they find the shopper differently:
+ * - a purchase stops the shopper on every channel, found by any identifier the shopper is known
+ *   by — customer id, e-mail address, phone number — whatever channel the message takes;
+ * - an opt-out (unsubscribe, STOP, bounce, complaint, consent withdrawn) stops one channel, found
+ *   by that channel's own address only (`channelAddress`): an e-mail unsubscribe never stops an
+ *   SMS, nor a STOP an e-mail.
+ */
 export interface Recipient {
   storeId: string;
   cartId: string;
-  /** The channel the message would go out on: its consent scopes apply, not the other channels'. */
+  /** The channel the message would go out on: its address and consent scopes apply, not the other channels'. */
   channel: Channel;
+  /** The shopper's identifiers, all of them, whatever the channel. */
   customerId?: string | undefined;
   email?: string | undefined;
   phone?: string | undefined;
@@ -29,10 +39,7 @@ export interface Recipient {
 export type SuppressionVerdict =
   { suppressed: false } | { suppressed: true; scope: string; reason: string; suppressedAt: Date };
 
-/**
- * The recipient of a due touch: its channel's address only (an e-mail unsubscribe does not stop
- * an SMS, nor a STOP an e-mail), its customer and its cart's times.
- */
+/** The recipient of a due touch: every identifier of its shopper, its channel and its cart's times. */
 export function recipientOf(touch: TouchDue): Recipient {
   const date = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
   return {
@@ -40,11 +47,18 @@ export function recipientOf(touch: TouchDue): Recipient {
     cartId: touch.cartId,
     channel: touch.channel,
     customerId: touch.customer.id,
-    email: touch.channel === 'email' ? touch.customer.email : undefined,
-    phone: touch.channel === 'sms' ? touch.customer.phone : undefined,
+    email: touch.customer.email,
+    phone: touch.customer.phone,
     lastActivityAt: date(touch.lastActivityAt),
     abandonedAt: date(touch.abandonedAt),
   };
+}
+
+/** The channel's own address, where opt-outs are kept: the e-mail for email, the phone for SMS; push has none. */
+export function channelAddress(r: Recipient): { email?: string | undefined; phone?: string | undefined } {
+  if (r.channel === 'email') return { email: r.email };
+  if (r.channel === 'sms') return { phone: r.phone };
+  return {};
 }
 
 /** Scopes that stop only carts last touched at or before the suppression (an order's customer-wide reach). */
@@ -53,18 +67,15 @@ const isTimeBounded = (scope: string): boolean => scope.startsWith('customer:') 
 /** Every scope that could stop a message to this recipient, most specific first. */
 export function candidateScopes(r: Recipient): string[] {
   const scopes = [SuppressionScopes.cart(r.storeId, r.cartId)];
-  if (r.email) scopes.push(SuppressionScopes.email(r.storeId, r.email));
-  if (r.phone) scopes.push(SuppressionScopes.sms(r.storeId, r.phone));
-  scopes.push(
-    ...consentScopes(r.channel, r.storeId, {
-      cartId: r.cartId,
-      customerId: r.customerId,
-      email: r.email,
-      phone: r.phone,
-    }),
-  );
+  // Opt-outs: the channel's own address and its consent.
+  const address = channelAddress(r);
+  if (address.email) scopes.push(SuppressionScopes.email(r.storeId, address.email));
+  if (address.phone) scopes.push(SuppressionScopes.sms(r.storeId, address.phone));
+  scopes.push(...consentScopes(r.channel, r.storeId, { cartId: r.cartId, customerId: r.customerId, ...address }));
+  // Purchases: the shopper by every identifier, on every channel.
   if (r.customerId) scopes.push(SuppressionScopes.customer(r.storeId, r.customerId));
   if (r.email) scopes.push(SuppressionScopes.shopperEmail(r.storeId, r.email));
+  if (r.phone) scopes.push(SuppressionScopes.shopperPhone(r.storeId, r.phone));
   return scopes;
 }
 

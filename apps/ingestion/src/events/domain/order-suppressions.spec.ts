@@ -32,6 +32,15 @@ describe(suppressionsForOrder.name, () => {
     expect(sut[1]).toMatchObject({ reason: 'order_completed', suppressedAt: receivedAt.toISOString() });
   });
 
+  it('suppresses a guest under every identifier the order names, e-mail and phone', () => {
+    const sut = suppressionsForOrder('shop', order({ email: 'ann@example.com', phone: '+14155550100' }), receivedAt);
+    expect(sut.map((s) => s.scope)).toEqual([
+      'cart:shop:cart-1',
+      'shopper:email:shop:ann@example.com',
+      'shopper:phone:shop:+14155550100',
+    ]);
+  });
+
   it('suppresses only the cart when the shopper is anonymous', () => {
     expect(suppressionsForOrder('shop', order(), receivedAt).map((s) => s.scope)).toEqual(['cart:shop:cart-1']);
   });

@@ -1,10 +1,11 @@
 import { SuppressionScopes, type StorefrontEvent, type Suppression } from '@reclaim/contracts';
 
 /**
- * The suppressions an `order.completed` implies: its cart, and — when the shopper is known by a
- * customer id (`customer:…`) or, a guest, by e-mail (`shopper:email:…`) — their other carts last
- * touched at or before the order (channels compare `suppressedAt` with the cart's last activity,
- * so a cart the shopper works on after the order is not silenced).
+ * The suppressions an `order.completed` implies: its cart, and — under every identifier the order
+ * names: customer id (`customer:…`), e-mail (`shopper:email:…`), phone (`shopper:phone:…`) — the
+ * shopper's other carts last touched at or before the order, on every channel (channels compare
+ * `suppressedAt` with the cart's last activity, so a cart the shopper works on after the order is
+ * not silenced). A guest known only by e-mail is stopped on SMS and push too.
  */
 export function suppressionsForOrder(storeId: string, event: StorefrontEvent, receivedAt: Date): Suppression[] {
   if (event.type !== 'order.completed' || !event.cartId) return [];
@@ -22,5 +23,7 @@ export function suppressionsForOrder(storeId: string, event: StorefrontEvent, re
   if (customerId) out.push({ ...common, customerId, scope: SuppressionScopes.customer(storeId, customerId) });
   const email = event.customer?.email;
   if (email) out.push({ ...common, scope: SuppressionScopes.shopperEmail(storeId, email) });
+  const phone = event.customer?.phone;
+  if (phone) out.push({ ...common, scope: SuppressionScopes.shopperPhone(storeId, phone) });
   return out;
 }
