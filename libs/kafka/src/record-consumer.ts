@@ -25,6 +25,14 @@ export interface RecordConsumerOptions {
   keysConsumedConcurrently?: number;
   /** Attempts for errors that do not say whether they are retriable (bugs, surprises). */
   maxUnclassifiedAttempts?: number;
+  /**
+   * Classifies errors the handler leaves unclassified (libs/platform passes the database
+   * classifier of libs/persistence): a retriable verdict retries, a permanent one dead-letters.
+   * A permanent verdict also wins over a retriable AppError that wraps the refused value's
+   * error (a repository that wrapped every database error as "unavailable"); any other AppError
+   * keeps its own word.
+   */
+  classifyError?: (error: unknown) => AppError | undefined;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
   /**
    * Called when the consumer moves past offsets it never hands to the handler (transaction
@@ -47,6 +55,20 @@ const HEARTBEAT_STEP_MS = 3_000;
 export function retryDelay(attempt: number, retryAfterMs?: number): number {
   const backoff = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
   return retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+}
+
+/**
+ * How a handler's error is treated: its own word when it is an AppError — unless it is retriable
+ * and the classifier finds a permanent refusal inside it — else the classifier's; undefined:
+ * unclassified.
+ */
+export function classifyFailure(
+  error: unknown,
+  classifyError?: (error: unknown) => AppError | undefined,
+): AppError | undefined {
+  const verdict = classifyError?.(error);
+  if (!(error instanceof AppError)) return verdict;
+  return error.retriable && verdict && !verdict.retriable ? verdict : error;
 }
 
 /**
@@ -212,9 +234,10 @@ export class RecordConsumer {
         break;
       } catch (error) {
         if (!this.running) throw error; // shutting down: leave the offset uncommitted
-        const classified = error instanceof AppError;
-        if (classified && !error.retriable) {
-          await this.deadLetter(record, error, 'permanent');
+        const verdict = classifyFailure(error, this.options.classifyError);
+        const classified = verdict !== undefined;
+        if (verdict && !verdict.retriable) {
+          await this.deadLetter(record, verdict, 'permanent');
           break;
         }
         if (!classified && ++unclassifiedAttempts >= maxUnclassified) {
@@ -227,7 +250,7 @@ export class RecordConsumer {
           attempt,
           error: errorMessage(error),
         });
-        await this.waitBeforeRetry(retryDelay(attempt, classified ? error.retryAfterMs : undefined), heartbeat);
+        await this.waitBeforeRetry(retryDelay(attempt, verdict?.retryAfterMs), heartbeat);
         // stop() may have run while this record waited.
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (!this.running) throw error;

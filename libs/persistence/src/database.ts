@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, type EntityManager, type MigrationInterface } from 'typeorm';
+import { storableText } from './domain/storable-text';
 
 export interface DatabaseSettings {
   /** postgres://user@host:port/database */
@@ -84,9 +85,10 @@ export const INBOX_TABLE_SQL = `
  * it was processed before (a redelivery): the caller then skips its effects.
  */
 export async function claimInbox(manager: EntityManager, consumer: string, eventId: string): Promise<boolean> {
+  // Ids come from record headers: stored escaped when PostgreSQL would refuse (or merge) them.
   const rows: unknown[] = await manager.query(
     'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
-    [consumer, eventId],
+    [consumer, storableText(eventId)],
   );
   return rows.length === 1;
 }

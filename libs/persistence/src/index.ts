@@ -1,1 +1,3 @@
 export * from './database';
+export * from './domain/storable-text';
+export * from './database-errors';

@@ -6,6 +6,7 @@ import {
   type KafkaSettings,
   type RecordConsumerOptions,
 } from '@reclaim/kafka';
+import { classifyDatabaseError } from '@reclaim/persistence';
 
 export type FeedConsumerOptions = Omit<RecordConsumerOptions, 'handler' | 'log'>;
 
@@ -20,7 +21,8 @@ export function nestRecordLog(logger: Logger): NonNullable<RecordConsumerOptions
  * subscriptions): started on bootstrap, stopped before shutdown, its health reported. Its own group
  * means a backlog there never delays the service's main transport, nor the other way round.
  * Subclasses give the options and `apply` one record: an InvalidInputError dead-letters it, a
- * retriable error redelivers it (RecordConsumer's policy).
+ * retriable error redelivers it (RecordConsumer's policy); database errors are classified by
+ * libs/persistence (a refused value is dead-lettered, an outage retried).
  */
 export abstract class FeedConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected readonly logger = new Logger(this.constructor.name);
@@ -37,6 +39,7 @@ export abstract class FeedConsumer implements OnApplicationBootstrap, BeforeAppl
   async onApplicationBootstrap(): Promise<void> {
     if (this.consumer) return;
     this.consumer = new RecordConsumer(this.kafka, this.settings, {
+      classifyError: classifyDatabaseError,
       ...this.options,
       handler: (record) => this.apply(record),
       log: nestRecordLog(this.logger),

@@ -25,7 +25,7 @@ import {
   type Admin,
   type KafkaSettings,
 } from '@reclaim/kafka';
-import { openDatabase } from '@reclaim/persistence';
+import { classifyDatabaseError, openDatabase } from '@reclaim/persistence';
 import type { BaseConfig, ServiceName } from './base-config';
 import { nestRecordLog } from './feed-consumer';
 import { lineScrubber, secretValues, serializeRequest } from './log-redaction';
@@ -241,6 +241,8 @@ export class PlatformModule {
             deadLetterTopic: deadLetterTopicSpec(consumer.group).name,
             partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently ?? 3,
             keysConsumedConcurrently: consumer.keysConsumedConcurrently ?? 1,
+            // A value the database refuses is dead-lettered; an outage is retried (ADR 0003).
+            classifyError: classifyDatabaseError,
             log: nestRecordLog(transportLogger),
           });
         },

@@ -1,12 +1,23 @@
 import type { DataSource } from 'typeorm';
 import type { Suppression } from '@reclaim/contracts';
+import { fromStorableText, storableText, storableTextOrNull } from '@reclaim/persistence';
 import type { SuppressionEntry } from './domain/suppression-match';
 
 /** What one record of the suppression topic does to the view. */
 export type SuppressionChange =
   { kind: 'upsert'; suppression: Suppression } | { kind: 'delete'; scope: string } | { kind: 'none' };
 
-/** The view's tables: suppressions by scope, and how far each partition has been read. */
+/**
+ * When a suppression's own time is refused by the database (a year PostgreSQL does not know):
+ * the latest time it stores, so a customer-wide scope stops every cart (fail closed).
+ */
+export const FAIL_CLOSED_SUPPRESSED_AT = '9999-12-31T23:59:59.999Z';
+
+/**
+ * The view's tables: suppressions by scope, and how far each partition has been read. Every text
+ * a record brings is stored through `storableText` (a scope with U+0000 or a lone surrogate is
+ * stored escaped, apart from every other scope), and every look-up goes through it too.
+ */
 export class SuppressionViewRepository {
   constructor(private readonly db: DataSource) {}
 
@@ -33,10 +44,17 @@ export class SuppressionViewRepository {
            ON CONFLICT (scope) DO UPDATE SET reason = EXCLUDED.reason, store_id = EXCLUDED.store_id,
              cart_id = EXCLUDED.cart_id, customer_id = EXCLUDED.customer_id,
              suppressed_at = EXCLUDED.suppressed_at, updated_at = now()`,
-          [s.scope, s.reason, s.storeId, s.cartId ?? null, s.customerId ?? null, s.suppressedAt],
+          [
+            storableText(s.scope),
+            s.reason,
+            storableText(s.storeId),
+            storableTextOrNull(s.cartId),
+            storableTextOrNull(s.customerId),
+            s.suppressedAt,
+          ],
         );
       } else if (change.kind === 'delete') {
-        await tx.query('DELETE FROM suppressions WHERE scope = $1', [change.scope]);
+        await tx.query('DELETE FROM suppressions WHERE scope = $1', [storableText(change.scope)]);
       }
       await tx.query('UPDATE suppression_offsets SET next_offset = $2 WHERE partition = $1', [
         partition,
@@ -74,8 +92,12 @@ export class SuppressionViewRepository {
     if (scopes.length === 0) return [];
     const rows: Array<{ scope: string; reason: string; suppressed_at: Date }> = await this.db.query(
       'SELECT scope, reason, suppressed_at FROM suppressions WHERE scope = ANY($1)',
-      [scopes],
+      [scopes.map(storableText)],
     );
-    return rows.map((r) => ({ scope: r.scope, reason: r.reason, suppressedAt: new Date(r.suppressed_at) }));
+    return rows.map((r) => ({
+      scope: fromStorableText(r.scope),
+      reason: r.reason,
+      suppressedAt: new Date(r.suppressed_at),
+    }));
   }
 }

@@ -12,6 +12,7 @@ import {
   type IncomingRecord,
   type KafkaSettings,
 } from '@reclaim/kafka';
+import { classifyDatabaseError } from '@reclaim/persistence';
 import { nestRecordLog } from '@reclaim/platform';
 import {
   candidateScopes,
@@ -21,7 +22,11 @@ import {
   type Recipient,
   type SuppressionVerdict,
 } from './domain/suppression-match';
-import type { SuppressionChange, SuppressionViewRepository } from './suppression-view.repository';
+import {
+  FAIL_CLOSED_SUPPRESSED_AT,
+  type SuppressionChange,
+  type SuppressionViewRepository,
+} from './suppression-view.repository';
 
 export interface SuppressionViewOptions {
   /** The service's consumer group; the view reads in `<group>.suppression-view` and dead-letters to the group's DLQ. */
@@ -75,6 +80,8 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
       topics: [Topics.suppressions.name],
       deadLetterTopic: deadLetterTopicSpec(this.options.group).name,
       partitionsConsumedConcurrently: Topics.suppressions.partitions,
+      // No classifyError: `apply` classifies database errors itself, because the view's position
+      // must move in the same transaction as the record's effect (or its fail-closed stand-in).
       handler: (record) => this.apply(record),
       onSkippedOffsets: ({ partition, nextOffset }) => this.advancePast(partition, nextOffset),
       log: nestRecordLog(this.logger),
@@ -221,10 +228,33 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
     try {
       applied = await this.repository.applyAt(record.partition, record.offset, change);
     } catch (error) {
+      const verdict = classifyDatabaseError(error);
       // Never dead-letter a suppression because Postgres blinked: retry until it is applied.
-      throw new DependencyUnavailableError(`suppression view: cannot apply: ${errorMessage(error)}`, { cause: error });
+      if (!verdict || verdict.retriable) {
+        throw new DependencyUnavailableError(`suppression view: cannot apply: ${errorMessage(error)}`, {
+          cause: error,
+        });
+      }
+      // The database refuses one of its values for good (texts are stored escaped, so only a time
+      // PostgreSQL does not know is left): keep the scope suppressed — fail closed — move past it,
+      // and dead-letter the record with the reason.
+      applied = await this.applyFailClosed(record, change);
+      invalid = verdict;
     }
     if (invalid && applied) throw invalid;
+  }
+
+  /** The refused record's scope, suppressed as widely as it can be; or just the position moved. */
+  private async applyFailClosed(record: IncomingRecord, change: SuppressionChange): Promise<boolean> {
+    const fallback: SuppressionChange =
+      change.kind === 'upsert'
+        ? { kind: 'upsert', suppression: { ...change.suppression, suppressedAt: FAIL_CLOSED_SUPPRESSED_AT } }
+        : { kind: 'none' };
+    try {
+      return await this.repository.applyAt(record.partition, record.offset, fallback);
+    } catch (error) {
+      throw new DependencyUnavailableError(`suppression view: cannot apply: ${errorMessage(error)}`, { cause: error });
+    }
   }
 
   /**

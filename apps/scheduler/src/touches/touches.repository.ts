@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Channels, shopperKey, TouchDue, type Abandonment, type Suppression } from '@reclaim/contracts';
+import { fromStorableText, storableText, storableTextOrNull } from '@reclaim/persistence';
 import type { RecentSend } from './domain/policies/caps';
 import type { DeferReason } from './domain/policies/deferral';
 import type { SuppressionFact } from './domain/suppression-rules';
@@ -39,7 +40,7 @@ function toTimer(row: TouchRow): TouchTimer {
     dueAt: row.due_at,
     abandonedAt: row.abandoned_at,
     lastActivityAt: row.last_activity_at,
-    scopes: row.stop_scopes,
+    scopes: row.stop_scopes.map(fromStorableText),
     status: StatusColumn.parse(row.status),
     reason: row.reason,
     payload: TouchDue.parse(row.payload),
@@ -76,7 +77,12 @@ export interface TouchOutcome {
   reason: string | null;
 }
 
-/** Timers, suppressions and abandonments in the scheduler schema. */
+/**
+ * Timers, suppressions and abandonments in the scheduler schema. Suppression scopes — the
+ * `suppressions` rows (with their other texts) and the touches' `stop_scopes` — are written and
+ * looked up through `storableText`: a scope holding U+0000 or a lone surrogate is stored escaped,
+ * apart from every other scope, and read back as it was.
+ */
 @Injectable()
 export class TouchesRepository {
   constructor(private readonly db: DataSource) {}
@@ -99,9 +105,9 @@ export class TouchesRepository {
     if (scopes.length === 0) return [];
     const rows: Array<{ scope: string; reason: string; suppressed_at: Date }> = await tx.query(
       'SELECT scope, reason, suppressed_at FROM suppressions WHERE scope = ANY($1::text[])',
-      [scopes],
+      [scopes.map(storableText)],
     );
-    return rows.map((r) => ({ scope: r.scope, reason: r.reason, suppressedAt: r.suppressed_at }));
+    return rows.map((r) => ({ scope: fromStorableText(r.scope), reason: r.reason, suppressedAt: r.suppressed_at }));
   }
 
   /** Inserts timers; returns the ones that are new (a replay inserts nothing). */
@@ -124,7 +130,7 @@ export class TouchesRepository {
           t.status,
           t.reason,
           t.abandonedAt,
-          t.scopes,
+          t.scopes.map(storableText),
           JSON.stringify(t.payload),
           shopperKey(t.storeId, t.cartId, t.payload.customer),
           t.lastActivityAt,
@@ -150,16 +156,24 @@ export class TouchesRepository {
                                 THEN EXCLUDED.source_event_id ELSE suppressions.source_event_id END,
          recorded_at = now()
        RETURNING scope, reason, suppressed_at`,
-      [s.scope, s.reason, s.suppressedAt, s.storeId, s.cartId ?? null, s.customerId ?? null, s.sourceEventId],
+      [
+        storableText(s.scope),
+        s.reason,
+        s.suppressedAt,
+        storableText(s.storeId),
+        storableTextOrNull(s.cartId),
+        storableTextOrNull(s.customerId),
+        storableText(s.sourceEventId),
+      ],
     );
     const row = rows[0];
     if (!row) throw new Error(`suppression ${s.scope} was not recorded`);
-    return { scope: row.scope, reason: row.reason, suppressedAt: row.suppressed_at };
+    return { scope: fromStorableText(row.scope), reason: row.reason, suppressedAt: row.suppressed_at };
   }
 
   /** A tombstone on the suppression topic: the scope no longer suppresses (a consent given again). */
   async liftSuppression(tx: EntityManager, scope: string): Promise<void> {
-    await tx.query('DELETE FROM suppressions WHERE scope = $1', [scope]);
+    await tx.query('DELETE FROM suppressions WHERE scope = $1', [storableText(scope)]);
   }
 
   /** The cart's scheduled touches, of every abandonment, locked until the transaction ends. */
@@ -214,7 +228,7 @@ export class TouchesRepository {
     const rows: TouchRow[] = await tx.query(
       `SELECT * FROM touches WHERE status = 'scheduled' AND stop_scopes @> ARRAY[$1]::text[]
         ORDER BY touch_id FOR UPDATE`,
-      [scope],
+      [storableText(scope)],
     );
     return rows.map(toTimer);
   }
