@@ -1,11 +1,23 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 
-export interface KafkaSettings {
+export const SaslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type SaslMechanism = (typeof SaslMechanisms)[number];
+
+/** How a client proves who it is and protects the connection (a production cluster wants both). */
+export interface KafkaSecurity {
+  /** TLS to the brokers: `true` trusts the system roots; PEM strings add a CA and a client certificate (mTLS). */
+  ssl?: boolean | { ca?: string; cert?: string; key?: string };
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+}
+
+export interface KafkaSettings extends KafkaSecurity {
   brokers: string[];
   clientId: string;
   /** Prepended to every topic and group name; tests use it to share one broker. */
   topicPrefix: string;
 }
+
+const saslOptions = (sasl: NonNullable<KafkaSecurity['sasl']>): SASLOptions => ({ ...sasl });
 
 /** Advisories kafkajs prints on every start that say nothing about this deployment. */
 const KNOWN_NOISE = ['KafkaJS v2.0.0 switched default partitioner', 'Limiting retries for the idempotent producer'];
@@ -26,6 +38,8 @@ export function createKafka(settings: KafkaSettings, sink?: LogSink): Kafka {
   const config: KafkaConfig = {
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...(settings.ssl ? { ssl: settings.ssl === true ? true : { ...settings.ssl } } : {}),
+    ...(settings.sasl ? { sasl: saslOptions(settings.sasl) } : {}),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { envNumber, parseDuration } from '@reclaim/core';
+import { SaslMechanisms, type KafkaSecurity } from '@reclaim/kafka';
 
 export const ServiceNames = ['ingestion', 'segmentation', 'scheduler', 'email', 'sms', 'push', 'attribution'] as const;
 export type ServiceName = (typeof ServiceNames)[number];
@@ -35,6 +37,20 @@ export const baseConfigShape = {
     .string()
     .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only')
     .default(''),
+  /** `true` connects to the brokers over TLS (system roots, plus KAFKA_SSL_CA_FILE when set). */
+  KAFKA_SSL: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** PEM file of the certificate authority that signed the brokers' certificates (implies TLS). */
+  KAFKA_SSL_CA_FILE: z.string().default(''),
+  /** PEM client certificate for mutual TLS (with KAFKA_SSL_KEY_FILE). */
+  KAFKA_SSL_CERT_FILE: z.string().default(''),
+  /** PEM private key of KAFKA_SSL_CERT_FILE. Secret file: never logged. */
+  KAFKA_SSL_KEY_FILE: z.string().default(''),
+  /** SASL mechanism: `plain`, `scram-sha-256` or `scram-sha-512`; empty = no SASL. Use TLS with it. */
+  KAFKA_SASL_MECHANISM: z.enum(['', ...SaslMechanisms]).default(''),
+  /** SASL user name. */
+  KAFKA_SASL_USERNAME: z.string().default(''),
+  /** SASL password. Secret: never logged. */
+  KAFKA_SASL_PASSWORD: z.string().default(''),
   /** PostgreSQL; the database is created if missing, and each service keeps its tables in its own schema. */
   DATABASE_URL: z
     .string()
@@ -48,6 +64,30 @@ export const baseConfigShape = {
 
 export const BaseConfig = z.object(baseConfigShape);
 export type BaseConfig = z.output<typeof BaseConfig>;
+
+/** The Kafka client's TLS and SASL settings from the configuration (files read once, at start-up). */
+export function kafkaSecurity(config: BaseConfig): KafkaSecurity {
+  const pem = (file: string) => (file ? readFileSync(file, 'utf8') : undefined);
+  const tlsFiles = {
+    ca: pem(config.KAFKA_SSL_CA_FILE),
+    cert: pem(config.KAFKA_SSL_CERT_FILE),
+    key: pem(config.KAFKA_SSL_KEY_FILE),
+  };
+  const anyFile = Object.values(tlsFiles).some((v) => v !== undefined);
+  const files = Object.fromEntries(Object.entries(tlsFiles).filter(([, v]) => v !== undefined));
+  return {
+    ...(config.KAFKA_SSL || anyFile ? { ssl: anyFile ? files : true } : {}),
+    ...(config.KAFKA_SASL_MECHANISM
+      ? {
+          sasl: {
+            mechanism: config.KAFKA_SASL_MECHANISM,
+            username: config.KAFKA_SASL_USERNAME,
+            password: config.KAFKA_SASL_PASSWORD,
+          },
+        }
+      : {}),
+  };
+}
 
 export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 

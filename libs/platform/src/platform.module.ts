@@ -26,7 +26,7 @@ import {
   type KafkaSettings,
 } from '@reclaim/kafka';
 import { classifyDatabaseError, openDatabase } from '@reclaim/persistence';
-import type { BaseConfig, ServiceName } from './base-config';
+import { kafkaSecurity, type BaseConfig, type ServiceName } from './base-config';
 import { nestRecordLog } from './feed-consumer';
 import { lineScrubber, secretValues, serializeRequest } from './log-redaction';
 
@@ -184,6 +184,7 @@ export class PlatformModule {
       brokers: config.KAFKA_BROKERS,
       clientId: `reclaim-${service}`,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      ...kafkaSecurity(config),
     };
     const providers: Provider[] = [
       { provide: PLATFORM_OPTIONS, useValue: options },
