@@ -6,3 +6,4 @@ export * from './payloads';
 export * from './contract';
 export * from './incentives';
 export * from './resume-link';
+export * from './push-endpoint';
