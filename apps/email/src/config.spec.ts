@@ -5,7 +5,11 @@ describe('EmailConfig', () => {
   const base = { KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://localhost/reclaim' };
 
   it('keeps the bounce listener off by default', () => {
-    expect(loadConfig(EmailConfig, base)).toMatchObject({ EMAIL_BOUNCE_ADDRESS: '', EMAIL_INBOUND_SMTP_PORT: 0 });
+    expect(loadConfig(EmailConfig, base)).toMatchObject({
+      EMAIL_BOUNCE_ADDRESS: '',
+      EMAIL_INBOUND_SMTP_PORT: 0,
+      EMAIL_INBOUND_SMTP_HOST: '127.0.0.1',
+    });
   });
 
   it('refuses a bounce listener without the address it takes reports for', () => {

@@ -35,8 +35,23 @@ export const EmailConfig = z
      * the provider's forwarding) to it.
      */
     EMAIL_INBOUND_SMTP_PORT: envInt(0, { min: 0, max: 65_535 }),
-    /** Interface the inbound SMTP listener binds to. */
-    EMAIL_INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+    /**
+     * Interface the inbound SMTP listener binds to: loopback by default (a relay or forwarder on
+     * the same host); `0.0.0.0` to take mail as the bounce domain's MX.
+     */
+    EMAIL_INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+    /**
+     * Largest report the listener takes, in bytes: past it the rest of the message is read and
+     * thrown away (never held in memory) and the answer is 552. Reports carry headers or a short
+     * message; 512 KiB is ample.
+     */
+    EMAIL_INBOUND_SMTP_MAX_BYTES: envInt(524_288, { min: 1_024, max: 10_485_760 }),
+    /** Concurrent SMTP clients; more are answered 421 (try again later) and disconnected. */
+    EMAIL_INBOUND_SMTP_MAX_CLIENTS: envInt(20, { min: 1, max: 1_000 }),
+    /** An inbound SMTP client silent this long is disconnected. */
+    EMAIL_INBOUND_SMTP_IDLE_TIMEOUT_MS: envInt(30_000, { min: 100 }),
+    /** No inbound SMTP connection lasts longer than this, however it trickles (slow senders). */
+    EMAIL_INBOUND_SMTP_SESSION_TIMEOUT_MS: envInt(300_000, { min: 1_000 }),
     /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
     PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
     /** Public base URL of the email service, which serves one-click unsubscribe at `/unsubscribe/:token`. */

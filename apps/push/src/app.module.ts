@@ -3,6 +3,7 @@ import { DEV_RESUME_LINK_SECRET, PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
 import { PUSH_CONFIG, type PushConfig } from './config';
 import { DeliveryModule } from './delivery/delivery.module';
+import { PUSH_NETWORK_TEST_SEAMS, type PushNetworkTestSeams } from './delivery/push-endpoint-guard';
 import { migrations } from './migrations';
 
 /** Says at start-up which transports are on, and warns about the development signing secret. */
@@ -23,23 +24,25 @@ class ConfigReport implements OnApplicationBootstrap {
 
 @Module({})
 class PushConfigModule {
-  static register(config: PushConfig): DynamicModule {
+  static register(config: PushConfig, seams: PushNetworkTestSeams | undefined): DynamicModule {
+    const testSeams = seams ? [{ provide: PUSH_NETWORK_TEST_SEAMS, useValue: seams }] : [];
     return {
       module: PushConfigModule,
       global: true,
-      providers: [{ provide: PUSH_CONFIG, useValue: config }, ConfigReport],
-      exports: [PUSH_CONFIG],
+      providers: [{ provide: PUSH_CONFIG, useValue: config }, ...testSeams, ConfigReport],
+      exports: [PUSH_CONFIG, ...testSeams.map((p) => p.provide)],
     };
   }
 }
 
 @Module({})
 export class AppModule {
-  static register(config: PushConfig): DynamicModule {
+  /** `testSeams` is for integration specs only (see PushNetworkTestSeams); main.ts never passes it. */
+  static register(config: PushConfig, testSeams?: PushNetworkTestSeams): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        PushConfigModule.register(config),
+        PushConfigModule.register(config, testSeams),
         PlatformModule.forRoot({ service: 'push', config, database: { migrations }, consumer: { group: 'push' } }),
         SuppressionModule.forRoot({ group: 'push', barrierTimeoutMs: config.SUPPRESSION_BARRIER_TIMEOUT_MS }),
         DeliveryModule,

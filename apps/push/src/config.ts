@@ -58,6 +58,26 @@ export const PushConfig = z
      */
     PUSH_SEND_FRESHNESS_MS: envInt(60, { min: 1, max: 1_000 }),
     /**
+     * Web push services shoppers' endpoints may point at, comma-separated: `host` allows it and its
+     * subdomains, `*.host` only subdomains (e.g. `fcm.googleapis.com,updates.push.services.mozilla.com,
+     * *.notify.windows.com,web.push.apple.com`). Empty: any public host on port 443. Whatever the
+     * list, endpoints must be https on 443, not IP literals nor internal names, and must resolve
+     * to public addresses only.
+     */
+    PUSH_ENDPOINT_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter((h) => h !== ''),
+      )
+      .refine(
+        (hosts) => hosts.every((h) => /^(\*\.)?([a-z0-9-]+\.)+[a-z0-9-]+$/.test(h)),
+        'must be comma-separated host names, each optionally starting with *.',
+      ),
+    /**
      * PEM file of extra certificate authorities trusted (besides the system roots) for push
      * services, FCM and the OAuth2 token endpoint only; empty: system roots only. Tests trust their local CA with it.
      */

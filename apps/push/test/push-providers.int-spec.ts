@@ -196,7 +196,12 @@ describe('push hand-off to web push and FCM', () => {
       FCM_API_BASE_URL: services.origin,
       FCM_TOKEN_URL: `${services.origin}/token`,
     });
-    app = await runService(AppModule.register(config), { port, host: '127.0.0.1' });
+    // The local push service is on 127.0.0.1 at a random port, which the endpoint guard refuses;
+    // this test-only seam lets exactly that origin through (push-endpoint-guard.int-spec.ts runs the guard as shipped).
+    app = await runService(AppModule.register(config, { trustedOrigins: [services.origin] }), {
+      port,
+      host: '127.0.0.1',
+    });
     publisher = new EventPublisher(kafka, settings, { source: '/reclaim/test' });
     await publisher.connect();
     deliveries = await collectTopics(kafka, [topicFor(settings, Topics.deliveries.name)]);

@@ -9,3 +9,4 @@ export * from './resume-link';
 export * from './text';
 export * from './email-address';
 export * from './edge-rules';
+export * from './push-endpoint';

@@ -1,17 +1,18 @@
+import type { AddressInfo, Socket } from 'node:net';
 import {
   Inject,
   Injectable,
   Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
+  type OnModuleInit,
 } from '@nestjs/common';
-import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { SMTPServer } from 'smtp-server';
 import { errorMessage } from '@reclaim/core';
+import { HealthRegistry } from '@reclaim/platform';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
+import { readAtMost } from './domain/capped-buffer';
 import { InboundReportsService } from './inbound-reports.service';
-
-/** Reports carry at most the original message's headers or the message itself: ours are small. */
-const MAX_REPORT_BYTES = 1024 * 1024;
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
@@ -19,26 +20,55 @@ const smtpError = (code: number, message: string) => Object.assign(new Error(mes
  * The SMTP listener for bounces and complaints (EMAIL_INBOUND_SMTP_PORT; off when 0). It takes mail
  * only for the bounce address and its VERP forms, reads each message as a report and answers 250
  * once what it says is on Kafka, 451 when that failed (the reporting server retries) and 550 for
- * a message that is no report of ours.
+ * a message that is no report of ours. Limits, so no client can starve the service that sends all
+ * email: EMAIL_INBOUND_SMTP_MAX_BYTES per message (enforced while streaming, 552), at most
+ * EMAIL_INBOUND_SMTP_MAX_CLIENTS connections (421 beyond), idle and whole-session timeouts;
+ * it binds to loopback unless told otherwise. Its state is on /health as `inbound-smtp`.
  */
 @Injectable()
-export class InboundSmtpServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class InboundSmtpServer implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(InboundSmtpServer.name);
   private server: SMTPServer | undefined;
+  private readonly sockets = new Set<Socket>();
 
   constructor(
     @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
     private readonly reports: InboundReportsService,
+    private readonly health: HealthRegistry,
   ) {}
+
+  onModuleInit(): void {
+    if (this.config.EMAIL_INBOUND_SMTP_PORT === 0) return;
+    this.health.register('inbound-smtp', () => {
+      const where = this.address();
+      return where
+        ? {
+            up: true,
+            detail: `listening on ${where.address}:${where.port}, ${this.sockets.size}/${this.config.EMAIL_INBOUND_SMTP_MAX_CLIENTS} clients`,
+          }
+        : { up: false, detail: 'not listening' };
+    });
+  }
+
+  /** Where the listener is bound, while it listens. */
+  address(): AddressInfo | undefined {
+    const address = this.server?.server.listening ? this.server.server.address() : null;
+    return address && typeof address === 'object' ? address : undefined;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.EMAIL_INBOUND_SMTP_PORT === 0) return;
+    const limit = this.config.EMAIL_INBOUND_SMTP_MAX_BYTES;
     const server = new SMTPServer({
       name: this.config.EMAIL_BOUNCE_ADDRESS.split('@')[1],
       banner: 'Reclaim bounce and feedback receiver',
       authOptional: true,
       disabledCommands: ['AUTH'],
-      size: MAX_REPORT_BYTES,
+      size: limit,
+      rejectOversized: true,
+      maxClients: this.config.EMAIL_INBOUND_SMTP_MAX_CLIENTS,
+      socketTimeout: this.config.EMAIL_INBOUND_SMTP_IDLE_TIMEOUT_MS,
+      closeTimeout: 5_000,
       logger: false,
       onRcptTo: (address, _session, callback) => {
         if (this.reports.accepts(address.address)) {
@@ -48,7 +78,7 @@ export class InboundSmtpServer implements OnApplicationBootstrap, BeforeApplicat
         callback(smtpError(550, '5.1.1 no such mailbox here'));
       },
       onData: (stream, session, callback) => {
-        this.read(stream)
+        readAtMost(stream, limit)
           .then(async (raw) => {
             if (!raw) {
               callback(smtpError(552, '5.3.4 report too big'));
@@ -68,6 +98,16 @@ export class InboundSmtpServer implements OnApplicationBootstrap, BeforeApplicat
       },
     });
     server.on('error', (error) => this.logger.warn({ msg: 'inbound SMTP error', error: errorMessage(error) }));
+    // smtp-server only has an idle timeout: cap each connection's whole life too (slow senders).
+    server.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      const timer = setTimeout(() => socket.destroy(), this.config.EMAIL_INBOUND_SMTP_SESSION_TIMEOUT_MS);
+      timer.unref();
+      socket.once('close', () => {
+        clearTimeout(timer);
+        this.sockets.delete(socket);
+      });
+    });
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
       server.listen(this.config.EMAIL_INBOUND_SMTP_PORT, this.config.EMAIL_INBOUND_SMTP_HOST, () => resolve());
@@ -75,8 +115,11 @@ export class InboundSmtpServer implements OnApplicationBootstrap, BeforeApplicat
     this.server = server;
     this.logger.log({
       msg: 'taking bounces and complaints over SMTP',
+      host: this.config.EMAIL_INBOUND_SMTP_HOST,
       port: this.config.EMAIL_INBOUND_SMTP_PORT,
       address: this.config.EMAIL_BOUNCE_ADDRESS,
+      maxBytes: limit,
+      maxClients: this.config.EMAIL_INBOUND_SMTP_MAX_CLIENTS,
     });
   }
 
@@ -84,12 +127,5 @@ export class InboundSmtpServer implements OnApplicationBootstrap, BeforeApplicat
     const server = this.server;
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** The message's bytes, or undefined when it exceeded the size limit. */
-  private async read(stream: SMTPServerDataStream): Promise<Buffer | undefined> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return stream.sizeExceeded ? undefined : Buffer.concat(chunks);
   }
 }

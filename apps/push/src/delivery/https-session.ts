@@ -1,5 +1,5 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { connect, rootCertificates, type TLSSocket } from 'node:tls';
 
 /** A request built before the suppression check, written only after it. */
@@ -54,8 +54,11 @@ export class HttpsConnector {
     this.ca = extraCa ? [...rootCertificates, extraCa] : undefined;
   }
 
-  /** Connects to the URL's origin; a failure here is before anything was written. */
-  open(url: URL): Promise<HttpsSession> {
+  /**
+   * Connects to the URL's origin; a failure here is before anything was written. `lookup` replaces
+   * the host lookup of this socket (the endpoint guard's, which refuses non-public addresses).
+   */
+  open(url: URL, lookup?: LookupFunction): Promise<HttpsSession> {
     if (url.protocol !== 'https:')
       return Promise.reject(new HandoffFailure(`not an https URL: ${url.origin}`, false, false, 'ENOTHTTPS'));
     const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -65,6 +68,7 @@ export class HttpsConnector {
         port: Number(url.port || 443),
         ...(isIP(host) ? {} : { servername: host }),
         ...(this.ca ? { ca: this.ca } : {}),
+        ...(lookup ? { lookup } : {}),
         ALPNProtocols: ['http/1.1'],
       });
       const timer = setTimeout(

@@ -17,12 +17,16 @@ import {
 import { buildResumeCard, type ResumeCard } from './domain/resume-card';
 import { FcmClient } from './fcm.client';
 import { HandoffFailure, HttpsConnector, type HttpsSession, type PreparedRequest } from './https-session';
+import { EndpointRefusedError, PushEndpointGuard } from './push-endpoint-guard';
 import { WebPushRequests } from './web-push.transport';
 
 /** Neither web push (VAPID) nor FCM is configured. */
 export const CHANNEL_NOT_CONFIGURED = 'channel_not_configured';
 /** No subscription or token for the cart, nor for its customer's other carts. */
 export const NO_PUSH_SUBSCRIPTION = 'no_push_subscription';
+
+/** A web push endpoint the guard refused (`push_endpoint_refused:<why>`): the subscription is deleted. */
+export const PUSH_ENDPOINT_REFUSED = 'push_endpoint_refused';
 
 /** How many times a send checks suppressions in a row to get a verdict within the freshness bound. */
 const FRESH_CHECK_ROUNDS = 3;
@@ -59,6 +63,7 @@ export class PushDeliveryService {
     private readonly subscriptions: PushSubscriptionsRepository,
     @Inject(SuppressionView) private readonly suppressions: SuppressionView,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    private readonly guard: PushEndpointGuard,
   ) {
     this.reports = new DeliveryReporter('push', ledger, publisher, this.logger);
     this.connector = new HttpsConnector(config.PUSH_EXTRA_CA_FILE, config.PUSH_REQUEST_TIMEOUT_MS);
@@ -103,12 +108,17 @@ export class PushDeliveryService {
       );
     }
 
+    if (subscription.transport === 'web_push') {
+      const why = this.guard.problem(subscription.endpoint);
+      if (why) return this.refuse(touch, subscription.endpoint, why);
+    }
     const card = this.card(touch);
     const request = await this.prepare(touch, subscription, card);
     if (!request) return;
     // Connect and TLS come first: after the last suppression check only writing the request is
     // left, so the freshness bound covers the hand-off itself (ADR 0005).
-    const session = await this.open(touch, request.url);
+    const session = await this.open(touch, request.url, subscription);
+    if (!session) return;
     try {
       const { verdict, clearedAt } = await this.freshCheck(touch);
       if (verdict.suppressed) {
@@ -174,11 +184,29 @@ export class PushDeliveryService {
     return this.fcm.buildSend(subscription.fcmToken, card, accessToken);
   }
 
-  /** A connection ready for the request; a failure here is before anything was written, so the touch is retried. */
-  private async open(touch: TouchDue, url: URL): Promise<HttpsSession> {
+  /**
+   * A connection ready for the request; a failure here is before anything was written, so the
+   * touch is retried. A web push endpoint goes through the guard's lookup: one resolving to a
+   * non-public address is refused (undefined), its subscription deleted and the touch failed.
+   */
+  private async open(touch: TouchDue, url: URL, subscription: StoredSubscription): Promise<HttpsSession | undefined> {
+    const policy = subscription.transport === 'web_push' ? this.guard.connectPolicy(url) : undefined;
+    if (policy && 'refused' in policy) {
+      await this.refuse(touch, addressOf(subscription), policy.refused.why);
+      return undefined;
+    }
     try {
-      return await this.connector.open(url);
+      return await this.connector.open(url, policy?.lookup);
     } catch (error) {
+      if (error instanceof HandoffFailure && error.cause instanceof EndpointRefusedError) {
+        this.logger.warn({
+          msg: 'push endpoint resolved to a refused address',
+          touchId: touch.touchId,
+          error: error.cause.message,
+        });
+        await this.refuse(touch, addressOf(subscription), error.cause.why);
+        return undefined;
+      }
       const reason = error instanceof HandoffFailure ? classifyHandoffFailure(error).reason : 'push_unreachable';
       await this.ledger.recordFailedAttempt(touch.touchId, reason);
       throw new PushProviderUnavailableError(
@@ -188,6 +216,14 @@ export class PushDeliveryService {
         },
       );
     }
+  }
+
+  /** The guard refused the endpoint: never contacted; the subscription is deleted and the touch failed. */
+  private async refuse(touch: TouchDue, endpoint: string, why: string): Promise<void> {
+    const reason = `${PUSH_ENDPOINT_REFUSED}:${why}`;
+    this.logger.warn({ msg: 'push endpoint refused', touchId: touch.touchId, reason });
+    await this.subscriptions.forget('web_push', endpoint, reason);
+    await this.reports.finish(touch, 'failed', reason);
   }
 
   /**

@@ -3,6 +3,7 @@ import { ConsumerGroups, Contracts, deadLetterTopicSpec, Topics } from '@reclaim
 import { InvalidInputError } from '@reclaim/core';
 import { Kafka, parseRecord, type IncomingRecord, type KafkaSettings } from '@reclaim/kafka';
 import { FeedConsumer, KAFKA_SETTINGS } from '@reclaim/platform';
+import { PushEndpointGuard } from '../delivery/push-endpoint-guard';
 import { subscriptionsOf } from './domain/push-subscription';
 import { PushSubscriptionsRepository } from './push-subscriptions.repository';
 
@@ -11,7 +12,8 @@ import { PushSubscriptionsRepository } from './push-subscriptions.repository';
  * `reclaim.storefront-events.v1`, in a group of its own (`reclaim.push.subscriptions`) so a
  * backlog of shopper events never delays due touches. Other event types are read and passed
  * over. Unusable records go to `reclaim.push.dlq.v1` with the reason; a database outage is
- * retried, never dead-lettered. Applying a record twice changes nothing (newest wins).
+ * retried, never dead-lettered. A web push endpoint the endpoint guard refuses (not a public push
+ * service on 443) is logged and not stored. Applying a record twice changes nothing (newest wins).
  */
 @Injectable()
 export class PushSubscriptionsConsumer extends FeedConsumer {
@@ -21,6 +23,7 @@ export class PushSubscriptionsConsumer extends FeedConsumer {
     @Inject(Kafka) kafka: Kafka,
     @Inject(KAFKA_SETTINGS) settings: KafkaSettings,
     private readonly subscriptions: PushSubscriptionsRepository,
+    private readonly guard: PushEndpointGuard,
   ) {
     super(kafka, settings, {
       groupId: PushSubscriptionsConsumer.groupId,
@@ -34,6 +37,17 @@ export class PushSubscriptionsConsumer extends FeedConsumer {
     const { payload } = parseRecord(Contracts.storefrontEvent, record);
     const subscriptions = subscriptionsOf(payload);
     if (typeof subscriptions === 'string') throw new InvalidInputError(`event ${payload.event.id}: ${subscriptions}`);
-    for (const s of subscriptions) await this.subscriptions.record(s);
+    for (const s of subscriptions) {
+      const refused = s.transport === 'web_push' ? this.guard.problem(s.endpoint) : undefined;
+      if (refused) {
+        this.logger.warn({
+          msg: 'push endpoint refused, not stored',
+          eventId: payload.event.id,
+          reason: `push_endpoint_refused:${refused}`,
+        });
+        continue;
+      }
+      await this.subscriptions.record(s);
+    }
   }
 }
