@@ -643,9 +643,21 @@ export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = de
     const clusterId = runJavaTool(p, ['kafka.tools.StorageTool', 'random-uuid']).split('\n').pop().trim();
     // SCRAM credentials live in the cluster metadata: written at format time.
     const scram = users.flatMap((u) =>
-      ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => ['--add-scram', `${m}=[name=${u.name},password=${u.password}]`]),
+      ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => [
+        '--add-scram',
+        `${m}=[name=${u.name},password=${u.password}]`,
+      ]),
     );
-    runJavaTool(p, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', p.props, '--ignore-formatted', ...scram]);
+    runJavaTool(p, [
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      p.props,
+      '--ignore-formatted',
+      ...scram,
+    ]);
 
     if (!holdsLock(p, token)) throw new Error('lost the start lock to another process; retry');
     if (fs.existsSync(p.log)) fs.renameSync(p.log, `${p.log}.prev`);

@@ -38,7 +38,10 @@ export const baseConfigShape = {
     .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only')
     .default(''),
   /** `true` connects to the brokers over TLS (system roots, plus KAFKA_SSL_CA_FILE when set). */
-  KAFKA_SSL: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  KAFKA_SSL: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** PEM file of the certificate authority that signed the brokers' certificates (implies TLS). */
   KAFKA_SSL_CA_FILE: z.string().default(''),
   /** PEM client certificate for mutual TLS (with KAFKA_SSL_KEY_FILE). */
