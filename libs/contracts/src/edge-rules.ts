@@ -1,3 +1,4 @@
+import { pushEndpointProblem } from './push-endpoint';
 import type { StorefrontEvent } from './storefront-event';
 
 /**
@@ -14,8 +15,6 @@ export interface EdgePolicy {
   maxClockSkewMs: number;
   /** Item and image URLs must be https (production); otherwise http is accepted too. */
   httpsOnly: boolean;
-  /** Why a web push endpoint is refused, or undefined when it is acceptable. */
-  pushEndpointProblem?: (endpoint: string) => string | undefined;
 }
 
 export interface EdgeProblem {
@@ -49,8 +48,10 @@ export function edgeProblems(event: StorefrontEvent, policy: EdgePolicy): EdgePr
       }
     });
   }
+  // A shopper's browser names the endpoint the push service will connect to: only a public https
+  // host on port 443 (the push service also checks the address it resolves to).
   const endpoint = event.push?.webPush?.endpoint;
-  const why = endpoint === undefined ? undefined : policy.pushEndpointProblem?.(endpoint);
-  if (why) problems.push({ path: 'push.webPush.endpoint', message: why });
+  const why = endpoint === undefined ? undefined : pushEndpointProblem(endpoint);
+  if (why) problems.push({ path: 'push.webPush.endpoint', message: `is not a push service we may contact (${why})` });
   return problems;
 }

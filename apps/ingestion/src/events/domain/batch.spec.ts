@@ -193,12 +193,25 @@ describe('the edge rules for strings, addresses, money and time', () => {
     expect(detailsOf({ customer: { email } }).map((d) => d.path)).toEqual(['customer.email']);
   });
 
-  it('asks the push endpoint rule about a web push endpoint', () => {
-    const patch = { push: { webPush: { endpoint: 'https://push.example/x', keys: { p256dh: 'k', auth: 'a' } } } };
-    expect(detailsOf(patch, { pushEndpointProblem: () => 'no thanks' })).toEqual([
-      { index: 0, path: 'push.webPush.endpoint', message: 'no thanks' },
+  it.each([
+    ['https://127.0.0.1/push', 'ip_literal'],
+    ['https://push.example:8443/x', 'port_not_443'],
+    ['https://localhost/x', 'internal_host'],
+    ['https://[::1]/x', 'ip_literal'],
+  ])('refuses the web push endpoint %s (%s)', (endpoint, why) => {
+    const patch = { push: { webPush: { endpoint, keys: { p256dh: 'k', auth: 'a' } } } };
+    expect(detailsOf(patch)).toEqual([
+      { index: 0, path: 'push.webPush.endpoint', message: `is not a push service we may contact (${why})` },
     ]);
-    expect(detailsOf({ push: { webPush: { ...patch.push.webPush, endpoint: 'http://push.example/x' } } })).toEqual([
+  });
+
+  it('accepts a public push service endpoint and refuses an http one', () => {
+    const webPush = {
+      endpoint: 'https://updates.push.services.mozilla.com/wpush/v2/abc',
+      keys: { p256dh: 'k', auth: 'a' },
+    };
+    expect(detailsOf({ push: { webPush } })).toEqual([]);
+    expect(detailsOf({ push: { webPush: { ...webPush, endpoint: 'http://push.example/x' } } })).toEqual([
       { index: 0, path: 'push.webPush.endpoint', message: 'must be an https URL' },
     ]);
   });
