@@ -2,18 +2,19 @@ import { BadRequestException, Body, Controller, HttpCode, Post, Req, UseFilters,
 import { AppErrorFilter } from '../http/app-error.filter';
 import { validateBatch } from './domain/batch';
 import { EventsService, type IngestResult } from './events.service';
+import type { AdmittedRequest } from './admission';
 import type { AuthenticatedRequest } from './ingestion-gate.middleware';
-import { StoreThrottlerGuard } from './store-throttler.guard';
+import { StoreRateLimitGuard } from './store-rate-limit.guard';
 
 @Controller('v1/events')
 @UseFilters(AppErrorFilter)
-@UseGuards(StoreThrottlerGuard)
+@UseGuards(StoreRateLimitGuard)
 export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Post()
   @HttpCode(202)
-  async ingest(@Req() req: AuthenticatedRequest, @Body() raw: unknown): Promise<IngestResult> {
+  async ingest(@Req() req: AuthenticatedRequest & AdmittedRequest, @Body() raw: unknown): Promise<IngestResult> {
     let body: unknown;
     try {
       body = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : '');
@@ -29,6 +30,6 @@ export class EventsController {
       this.events.countRejected(Array.isArray(batch) ? batch.length : 0);
       throw new BadRequestException({ error: 'validation_failed', details: validation.details });
     }
-    return this.events.ingest(req.storeId ?? '', validation.events);
+    return this.events.ingest(req.storeId ?? '', validation.events, req.admission);
   }
 }
