@@ -4,17 +4,20 @@ import { buildMessage, createKafka, provisionTopics, silenceKafkajsTimerWarning 
 import { freePort } from '@reclaim/testing';
 import { benchDatabase, runPool, seconds, startService } from './bench-kit';
 import { emailBench } from './email-bench';
+import { overloadBench } from './overload-bench';
 
 /**
  * `npm run bench`: on one broker in one run, raw kafkajs produce throughput versus events/s
- * accepted through POST /v1/events (batches of 100), and their ratio; then touches/s through the
- * email service to a local SMTP server (BENCH_TOUCHES). Numbers to track, not tests.
+ * accepted through POST /v1/events (batches of 100), and their ratio; then ingestion under 4× its
+ * capacity (overload-bench.ts: shed count, answered p99, time to recover); then touches/s through
+ * the email service to a local SMTP server (BENCH_TOUCHES). Numbers to track, not tests.
  */
 const TOTAL = Number(process.env['BENCH_EVENTS'] ?? 20_000);
 const BATCH = 100;
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 8);
 const TOUCHES = Number(process.env['BENCH_TOUCHES'] ?? 500);
 const KEY = 'bench-store-key-0001';
+const DEADLINE_MS = Number(process.env['INGESTION_KAFKA_TIMEOUT_MS'] ?? 10_000);
 
 function sampleEvent(i: number, runId: string) {
   const cartId = `bench-${runId}-${i % 2000}`;
@@ -72,6 +75,10 @@ async function main(): Promise<void> {
       INGESTION_PORT: String(port),
       INGESTION_API_KEYS: `bench:${KEY}`,
       INGESTION_INSTANCE_ID: `bench-${runId}`,
+      // The overload step measures shedding, not the per-store limit.
+      INGESTION_RATE_LIMIT: '100000000',
+      INGESTION_RATE_LIMIT_EVENTS: '1000000000',
+      INGESTION_KAFKA_TIMEOUT_MS: String(DEADLINE_MS),
     });
     try {
       const bodies = Array.from({ length: TOTAL / BATCH }, (_, b) =>
@@ -96,6 +103,7 @@ Reclaim ingestion benchmark (${TOTAL} events, batches of ${BATCH}, ${CONCURRENCY
   POST /v1/events accepted (202)             : ${httpRate.toFixed(0).padStart(8)} events/s  (${httpSeconds.toFixed(2)} s)
   ratio HTTP / raw                           : ${(httpRate / rawRate).toFixed(3)}
 `);
+      process.stdout.write(await overloadBench(`http://127.0.0.1:${port}`, KEY, runId, DEADLINE_MS));
     } finally {
       await ingestion.stop();
       await db.drop();

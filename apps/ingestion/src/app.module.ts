@@ -20,6 +20,8 @@ export class AppModule {
             transactionalProducers: config.INGESTION_TX_PRODUCERS,
             transactionalIdPrefix: `reclaim-ingestion-${config.INGESTION_INSTANCE_ID}`,
             sendTimeoutMs: config.INGESTION_KAFKA_TIMEOUT_MS,
+            // Admission already bounds the requests that can wait for a producer.
+            maxWaiting: config.INGESTION_MAX_IN_FLIGHT,
           },
         }),
         EventsModule,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { MAX_EVENTS_PER_BATCH } from '@reclaim/contracts';
 import { envInt } from '@reclaim/core';
 import { baseConfigShape, envDuration, envPort } from '@reclaim/platform';
 import { parseApiKeys } from './events/domain/api-keys';
@@ -21,13 +22,20 @@ export const IngestionConfig = z.object({
         return z.NEVER;
       }
     }),
-  /** Requests one store may send to POST /v1/events per window before it gets 429. */
+  /** Requests one store may send to POST /v1/events per window before it gets 429 (per instance, in memory). */
   INGESTION_RATE_LIMIT: envInt(600, { min: 1 }),
-  /** The rate-limit window in milliseconds. */
+  /** Events one store may send per window before it gets 429 (per instance; at least one full batch). */
+  INGESTION_RATE_LIMIT_EVENTS: envInt(60_000, { min: MAX_EVENTS_PER_BATCH }),
+  /** The rate-limit window in milliseconds (fixed, opened by the store's first request; Retry-After says when it ends). */
   INGESTION_RATE_WINDOW_MS: envInt(60_000, { min: 100 }),
   /** Transactional producers that may run batches at once. */
   INGESTION_TX_PRODUCERS: envInt(4, { min: 1, max: 64 }),
-  /** A batch Kafka has not acknowledged within this time is answered 503 (nothing accepted). */
+  /** Requests to POST /v1/events one instance works on at once; one more is answered 503 at once (Retry-After 1). */
+  INGESTION_MAX_IN_FLIGHT: envInt(16, { min: 1, max: 4_096 }),
+  /**
+   * Deadline of a batch, counted from the request's arrival: the wait for a transactional producer,
+   * the Postgres claim and the Kafka transaction included. Past it: 503, nothing accepted.
+   */
   INGESTION_KAFKA_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   /**
    * After a batch with an order.completed is durable, the 202 waits this long. Channels hand a

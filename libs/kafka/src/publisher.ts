@@ -12,8 +12,13 @@ export interface PublisherOptions {
   transactionalProducers?: number;
   /** Unique per process: transactional ids must not be shared by two live processes. */
   transactionalIdPrefix?: string;
-  /** Give up on an atomic send after this long (the caller answers "unavailable"). */
+  /**
+   * Give up on an atomic send after this long, counted from the call (the wait for a producer
+   * included; the caller answers "unavailable").
+   */
   sendTimeoutMs?: number;
+  /** Atomic sends that may wait for a transactional producer; one more is refused at once (default 64). */
+  maxWaiting?: number;
 }
 
 /**
@@ -25,6 +30,7 @@ export class EventPublisher {
   private readonly producer: Producer;
   private readonly idle: Producer[] = [];
   private readonly all: Producer[] = [];
+  /** Sends waiting for a transactional producer, first come first served (bounded by maxWaiting). */
   private readonly waiters: Array<(p: Producer) => void> = [];
   private connected = false;
 
@@ -83,42 +89,122 @@ export class EventPublisher {
     }
   }
 
-  /** All or nothing: the messages become visible to read_committed consumers together, or not at all. */
-  async sendAtomically(messages: ReadonlyArray<OutgoingMessage>): Promise<void> {
-    if (messages.length === 0) return;
+  /**
+   * All or nothing: the messages become visible to read_committed consumers together, or not at
+   * all. `source` may be a function that builds the messages once a transactional producer is
+   * reserved (e.g. after claiming ids in a database transaction, so that only requests holding a
+   * producer hold database locks). The wait for a producer, `source` and the transaction all
+   * count against `options.signal` and the publisher's `sendTimeoutMs`; when either ends first
+   * the call rejects at once with AtomicSendGivenUpError, and the transaction is aborted unless it
+   * was already committing (then `committed` tells, later, how it ended).
+   */
+  async sendAtomically(
+    source: ReadonlyArray<OutgoingMessage> | (() => Promise<ReadonlyArray<OutgoingMessage>>),
+    options: AtomicSendOptions = {},
+  ): Promise<void> {
+    if (Array.isArray(source) && source.length === 0) return;
     if (this.all.length === 0) throw new Error('EventPublisher was created without transactional producers');
-    const producer = await this.acquire();
-    // The producer goes back to the pool only when its transaction has settled, even if the
-    // caller stopped waiting for it.
-    const work = (async () => {
-      const tx = await producer.transaction();
-      try {
-        await tx.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
-        await tx.commit();
-      } catch (error) {
-        await tx.abort().catch(() => undefined);
-        throw error;
-      }
-    })().finally(() => this.release(producer));
     const timeoutMs = this.options.sendTimeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
-    });
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     try {
-      await Promise.race([work, timeout]);
-    } catch (error) {
-      work.catch(() => undefined);
-      throw new DependencyUnavailableError(`Kafka transaction failed: ${errorMessage(error)}`, { cause: error });
+      const producer = await this.acquire(signal);
+      await this.transact(producer, source, signal);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private acquire(): Promise<Producer> {
+  /** Transactional producers idle and sends waiting for one (for health and metrics). */
+  transactionalPoolState(): { size: number; idle: number; waiting: number } {
+    return { size: this.all.length, idle: this.idle.length, waiting: this.waiters.length };
+  }
+
+  private async transact(
+    producer: Producer,
+    source: ReadonlyArray<OutgoingMessage> | (() => Promise<ReadonlyArray<OutgoingMessage>>),
+    signal: AbortSignal,
+  ): Promise<void> {
+    // Shared with the abort handler below (a closure TypeScript's narrowing does not follow).
+    const state: { phase: 'preparing' | 'sending' | 'committing'; abandoned: boolean } = {
+      phase: 'preparing',
+      abandoned: false,
+    };
+    const abandoned = () => state.abandoned;
+    // The producer goes back to the pool only when its transaction has settled, even if the
+    // caller stopped waiting for it; a transaction given up before its commit is aborted.
+    const prepared = typeof source === 'function' ? source() : Promise.resolve(source);
+    const work = (async (): Promise<boolean> => {
+      const messages = await prepared;
+      if (abandoned()) return false;
+      if (messages.length === 0) return true;
+      state.phase = 'sending';
+      const tx = await producer.transaction();
+      if (abandoned()) {
+        await tx.abort().catch(() => undefined);
+        return false;
+      }
+      try {
+        await tx.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
+        if (abandoned()) {
+          await tx.abort();
+          return false;
+        }
+        state.phase = 'committing';
+        await tx.commit();
+        return true;
+      } catch (error) {
+        await tx.abort().catch(() => undefined);
+        throw error;
+      }
+    })().finally(() => this.release(producer));
+    let onAbort: (() => void) | undefined;
+    const givenUp = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        const inDoubt = state.phase === 'committing';
+        if (!inDoubt) state.abandoned = true;
+        // Given up before committing, the answer is "not committed" as soon as `source` is done.
+        const committed = inDoubt ? work.catch(() => false) : prepared.then(NOT_COMMITTED_FN, NOT_COMMITTED_FN);
+        reject(new AtomicSendGivenUpError(signal.reason, state.phase, committed));
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([work, givenUp]);
+    } catch (error) {
+      if (error instanceof AtomicSendGivenUpError) throw error;
+      // An error of `source` is the caller's own; anything later is Kafka's.
+      if (state.phase === 'preparing') throw error;
+      throw new DependencyUnavailableError(`Kafka transaction failed: ${errorMessage(error)}`, { cause: error });
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** A free transactional producer, or a place in a bounded queue that ends when `signal` aborts. */
+  private acquire(signal: AbortSignal): Promise<Producer> {
+    if (signal.aborted) return Promise.reject(new AtomicSendGivenUpError(signal.reason, 'waiting', NOT_COMMITTED));
     const p = this.idle.pop();
     if (p) return Promise.resolve(p);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    const limit = this.options.maxWaiting ?? 64;
+    if (this.waiters.length >= limit) {
+      return Promise.reject(new PublisherSaturatedError(`${limit} sends already wait for a transactional producer`));
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(new AtomicSendGivenUpError(signal.reason, 'waiting', NOT_COMMITTED));
+      };
+      const waiter = (producer: Producer) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(producer);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
   }
 
   private release(p: Producer): void {
@@ -127,6 +213,34 @@ export class EventPublisher {
     else this.idle.push(p);
   }
 }
+
+export interface AtomicSendOptions {
+  /** Aborting it gives the send up (a deadline, a client that left); its reason becomes the error's. */
+  signal?: AbortSignal;
+}
+
+const NOT_COMMITTED = Promise.resolve(false);
+const NOT_COMMITTED_FN = () => false;
+
+/**
+ * An atomic send given up (its signal aborted or the publisher's timeout passed) before Kafka
+ * acknowledged. `phase` says where it was: waiting for a producer, preparing (the caller's
+ * `source`), sending, or committing. Before committing nothing becomes visible (the transaction is
+ * aborted once its pending request settles) and `committed` resolves false once `source` is done;
+ * while committing the outcome is unknown when the error is thrown and `committed` resolves to it.
+ */
+export class AtomicSendGivenUpError extends DependencyUnavailableError {
+  constructor(
+    readonly reason: unknown,
+    readonly phase: 'waiting' | 'preparing' | 'sending' | 'committing',
+    readonly committed: Promise<boolean>,
+  ) {
+    super(`Kafka transaction given up while ${phase}: ${errorMessage(reason)}`);
+  }
+}
+
+/** Too many atomic sends already wait for a transactional producer: shed, nothing was sent. */
+export class PublisherSaturatedError extends DependencyUnavailableError {}
 
 function groupByTopic(messages: ReadonlyArray<OutgoingMessage>) {
   const byTopic = new Map<string, Array<{ key: string; value: string | null; headers: Record<string, string> }>>();

@@ -9,7 +9,15 @@ export interface DatabaseSettings {
   schema: string;
   migrations: Array<new () => MigrationInterface>;
   poolSize?: number;
+  /** How long a query waits for a pooled connection before it fails (pg `connectionTimeoutMillis`). */
+  connectTimeoutMs?: number;
+  /** The server cancels any statement running longer (PostgreSQL `statement_timeout`; 0 = never). */
+  statementTimeoutMs?: number;
 }
+
+/** Defaults: a request never waits for ever on an exhausted pool or a lock held by a stuck transaction. */
+export const DEFAULT_DB_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_DB_STATEMENT_TIMEOUT_MS = 30_000;
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
@@ -62,7 +70,9 @@ export async function openDatabase(settings: DatabaseSettings): Promise<DataSour
     migrationsTableName: 'migrations',
     extra: {
       max: settings.poolSize ?? 10,
-      options: `-c search_path=${settings.schema}`,
+      connectionTimeoutMillis: settings.connectTimeoutMs ?? DEFAULT_DB_CONNECT_TIMEOUT_MS,
+      // Also bounds migrations: one that needs longer must raise it (SET LOCAL statement_timeout).
+      options: `-c search_path=${settings.schema} -c statement_timeout=${settings.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS}`,
       application_name: `reclaim-${settings.schema}`,
     },
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { envNumber, parseDuration } from '@reclaim/core';
+import { envInt, envNumber, parseDuration } from '@reclaim/core';
 import { SaslMechanisms, type KafkaSecurity } from '@reclaim/kafka';
 
 export const ServiceNames = ['ingestion', 'segmentation', 'scheduler', 'email', 'sms', 'push', 'attribution'] as const;
@@ -59,6 +59,10 @@ export const baseConfigShape = {
     .string()
     .default('postgres://postgres@127.0.0.1:5432/reclaim')
     .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// URL'),
+  /** Milliseconds a query may wait for a pooled PostgreSQL connection before it fails. */
+  DATABASE_CONNECT_TIMEOUT_MS: envInt(5_000, { min: 100 }),
+  /** PostgreSQL cancels any statement (migrations included) running longer than this many milliseconds; 0 never. */
+  DATABASE_STATEMENT_TIMEOUT_MS: envInt(30_000, { min: 0 }),
   /** pino log level (JSON logs, personal data redacted). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Multiplies every business duration (0.001 turns an hour into 3.6 s) for demos and end-to-end tests. */

@@ -34,7 +34,12 @@ export interface PlatformOptions {
   service: ServiceName;
   config: BaseConfig;
   database?: { migrations: Array<new () => MigrationInterface> };
-  publisher?: { transactionalProducers?: number; transactionalIdPrefix?: string; sendTimeoutMs?: number };
+  publisher?: {
+    transactionalProducers?: number;
+    transactionalIdPrefix?: string;
+    sendTimeoutMs?: number;
+    maxWaiting?: number;
+  };
   consumer?: {
     group: ConsumerGroupId;
     partitionsConsumedConcurrently?: number;
@@ -61,20 +66,24 @@ export const REDACT_PATHS = [
 
 /**
  * Extra consumers a service runs besides its transport (e.g. the suppression view) register a
- * health probe here; /health and /health/live then include them.
+ * health probe here; /health/live and /health/ready then include them. A probe registered with
+ * `{ readinessOnly: true }` (e.g. "this instance is saturated") only takes the instance out of
+ * rotation: a restart would not help. Probes run on every health request: no I/O in them.
  */
 @Injectable()
 export class HealthRegistry {
-  private readonly probes = new Map<string, () => { up: boolean; detail: string }>();
+  private readonly probes = new Map<string, { probe: HealthProbe; readinessOnly: boolean }>();
 
-  register(name: string, probe: () => { up: boolean; detail: string }): void {
-    this.probes.set(name, probe);
+  register(name: string, probe: HealthProbe, options: { readinessOnly?: boolean } = {}): void {
+    this.probes.set(name, { probe, readinessOnly: options.readinessOnly ?? false });
   }
 
-  entries(): Array<[string, () => { up: boolean; detail: string }]> {
-    return [...this.probes];
+  entries(kind: 'live' | 'ready' = 'ready'): Array<[string, HealthProbe]> {
+    return [...this.probes].filter(([, p]) => kind === 'ready' || !p.readinessOnly).map(([name, p]) => [name, p.probe]);
   }
 }
+
+export type HealthProbe = () => { up: boolean; detail: string };
 
 @Injectable()
 class PlatformLifecycle implements OnApplicationShutdown {
@@ -109,14 +118,20 @@ class HealthController {
     private readonly registry: HealthRegistry,
   ) {}
 
-  /** Liveness: the process works and its consumer has not crashed for good. */
+  /**
+   * Liveness: answered from the process alone (no dependency checks, no I/O), so a busy instance
+   * or an unreachable broker never gets it restarted — only a consumer that crashed for good.
+   */
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([() => this.consumerCheck(), ...this.registeredChecks()]);
+    return this.health.check([() => this.consumerCheck(), ...this.registeredChecks('live')]);
   }
 
-  /** Readiness (also at /health): Kafka answers, Postgres answers, the consumer runs. */
+  /**
+   * Readiness (also at /health): Kafka answers, Postgres answers, the consumer runs, and no
+   * readiness probe (e.g. ingestion's saturation) says to keep traffic away.
+   */
   @Get()
   @HealthCheck()
   ready() {
@@ -124,7 +139,7 @@ class HealthController {
       () => this.kafkaCheck(),
       () => this.postgresCheck(),
       () => this.consumerCheck(),
-      ...this.registeredChecks(),
+      ...this.registeredChecks('ready'),
     ]);
   }
 
@@ -155,8 +170,8 @@ class HealthController {
     }
   }
 
-  private registeredChecks() {
-    return this.registry.entries().map(([name, probe]) => () => {
+  private registeredChecks(kind: 'live' | 'ready') {
+    return this.registry.entries(kind).map(([name, probe]) => () => {
       const ind = this.indicator.check(name);
       const { up, detail } = probe();
       return up ? ind.up({ detail }) : ind.down({ detail });
@@ -218,6 +233,7 @@ export class PlatformModule {
               ? { transactionalIdPrefix: options.publisher.transactionalIdPrefix }
               : {}),
             ...(options.publisher?.sendTimeoutMs ? { sendTimeoutMs: options.publisher.sendTimeoutMs } : {}),
+            ...(options.publisher?.maxWaiting ? { maxWaiting: options.publisher.maxWaiting } : {}),
           });
           await publisher.connect();
           return publisher;
@@ -227,7 +243,13 @@ export class PlatformModule {
         provide: DataSource,
         useFactory: async () =>
           options.database
-            ? openDatabase({ url: config.DATABASE_URL, schema: service, migrations: options.database.migrations })
+            ? openDatabase({
+                url: config.DATABASE_URL,
+                schema: service,
+                migrations: options.database.migrations,
+                connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+                statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+              })
             : null,
       },
       {

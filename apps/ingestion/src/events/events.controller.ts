@@ -14,12 +14,13 @@ import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { AppErrorFilter } from '../http/app-error.filter';
 import { validateBatch } from './domain/batch';
 import { EventsService, type IngestResult } from './events.service';
+import type { AdmittedRequest } from './admission';
 import type { AuthenticatedRequest } from './ingestion-gate.middleware';
-import { StoreThrottlerGuard } from './store-throttler.guard';
+import { StoreRateLimitGuard } from './store-rate-limit.guard';
 
 @Controller('v1/events')
 @UseFilters(AppErrorFilter)
-@UseGuards(StoreThrottlerGuard)
+@UseGuards(StoreRateLimitGuard)
 export class EventsController {
   constructor(
     private readonly events: EventsService,
@@ -28,7 +29,7 @@ export class EventsController {
 
   @Post()
   @HttpCode(202)
-  async ingest(@Req() req: AuthenticatedRequest, @Body() raw: unknown): Promise<IngestResult> {
+  async ingest(@Req() req: AuthenticatedRequest & AdmittedRequest, @Body() raw: unknown): Promise<IngestResult> {
     // Strict UTF-8: an invalid byte is refused, never stored as U+FFFD (docs/EVENTS.md, "Strings").
     const text = Buffer.isBuffer(raw) ? decodeUtf8Strict(raw) : '';
     if (text === undefined) throw invalidBody('body is not valid UTF-8');
@@ -49,7 +50,7 @@ export class EventsController {
       this.events.countRejected(Array.isArray(batch) ? batch.length : 0);
       throw new BadRequestException({ error: 'validation_failed', details: validation.details });
     }
-    return this.events.ingest(req.storeId ?? '', validation.events);
+    return this.events.ingest(req.storeId ?? '', validation.events, req.admission);
   }
 }
 
