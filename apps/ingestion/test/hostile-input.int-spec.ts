@@ -15,8 +15,11 @@ import {
   type TestDatabase,
 } from '@reclaim/testing';
 import { Client } from 'pg';
+import { InvalidInputError } from '@reclaim/core';
+import type { StorefrontEvent } from '@reclaim/contracts';
 import { AppModule } from '../src/app.module';
 import { IngestionConfig } from '../src/config';
+import { EventsService } from '../src/events/events.service';
 
 const KEY = 'hostile-store-key-0001';
 const STORE = 'store-h';
@@ -123,6 +126,13 @@ describe('POST /v1/events against hostile input', () => {
     const res = await post({ events: [good] });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1, duplicates: 0 });
+  });
+
+  it('classes a value the event store refuses as invalid input (400), not an outage (503), even past the edge', async () => {
+    // Straight to the service, as if the edge's rules had missed it: PostgreSQL refuses U+0000.
+    const sut = app.get(EventsService);
+    const event = { ...cartEvent(), id: 'past-the-edge\u0000' } as StorefrontEvent;
+    await expect(sut.ingest(STORE, [event])).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('refuses a lone surrogate (a JSON escape) instead of storing U+FFFD, so it never collides with another id', async () => {

@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Counter, register } from 'prom-client';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { Contracts, type StorefrontEvent } from '@reclaim/contracts';
-import { AppError, DependencyUnavailableError, errorMessage, systemClock } from '@reclaim/core';
+import { AppError, DependencyUnavailableError, errorMessage, InvalidInputError, systemClock } from '@reclaim/core';
 import { AtomicSendGivenUpError, EventPublisher, PublisherSaturatedError } from '@reclaim/kafka';
+import { classifyDatabaseError } from '@reclaim/persistence';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { AcceptedEventsRepository } from './accepted-events.repository';
 import { countShed, OVERLOAD_RETRY_AFTER_S, type Admission } from './admission';
@@ -121,6 +122,14 @@ export class EventsService {
         throw new RefusedError(503, 'overloaded', OVERLOADED_MESSAGE, OVERLOAD_RETRY_AFTER_S * 1_000, { cause: error });
       }
       if (error instanceof AppError) throw error;
+      // A value the event store refuses for good is the client's to fix (400), never an outage
+      // to retry (503): the edge's rules should have caught it first (libs/contracts/src/text.ts).
+      const classified = classifyDatabaseError(error);
+      if (classified instanceof InvalidInputError) {
+        throw new InvalidInputError(classified.message, [
+          { path: '', message: 'the batch holds a value that cannot be stored' },
+        ]);
+      }
       throw new DependencyUnavailableError(`event store unavailable: ${errorMessage(error)}`, { cause: error });
     }
     await this.finish(() => claim, true);
