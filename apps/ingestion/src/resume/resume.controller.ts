@@ -21,7 +21,7 @@ export class ResumeController {
     private readonly clicks: ResumeClicksService,
   ) {}
 
-  // Declared before the GET route: Express would otherwise hand HEAD to the GET handler.
+  // HEAD has a route of its own (Express would hand it to the GET handler, which checks too).
   @Head(':token')
   async check(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.answer('HEAD', token, req, res);
@@ -29,7 +29,7 @@ export class ResumeController {
 
   @Get(':token')
   async resume(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.answer('GET', token, req, res);
+    await this.answer(req.method === 'HEAD' ? 'HEAD' : 'GET', token, req, res);
   }
 
   private async answer(method: 'GET' | 'HEAD', token: string, req: Request, res: Response): Promise<void> {
