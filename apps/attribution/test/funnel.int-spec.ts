@@ -15,7 +15,8 @@ import { FunnelRepository } from '../src/funnel/funnel.repository';
 /**
  * The attribution service's funnel on a real broker and Postgres: each storefront event,
  * abandonment (treated, held out, paused) and delivery counts once per store, however often Kafka
- * delivers it, and an unreadable record goes to the dead-letter topic without stopping the rest.
+ * delivers it, a touch's click is credited once, and an unreadable record goes to the dead-letter
+ * topic without stopping the rest.
  */
 describe('attribution funnel (Kafka + Postgres)', () => {
   const storeId = `store-${Date.now().toString(36)}`;
@@ -106,6 +107,38 @@ describe('attribution funnel (Kafka + Postgres)', () => {
       { description: 'the last record of each topic counted' },
     );
     expect(await funnel()).toEqual(expected);
+  });
+
+  it('counts one credited click per touch, and repeats and prefetches apart', async () => {
+    const click = (deliveryId: string, touchId: string, judged?: Delivery['click']): Delivery => ({
+      ...delivery(deliveryId, 'clicked'),
+      touchId,
+      channel: 'sms',
+      ...(judged && { click: judged }),
+    });
+    const first = click('t-1:clicked', 't-1', { credited: true, kind: 'first' });
+    await sut.publisher.publish(Contracts.delivery, [
+      click('t-1:clicked:p1', 't-1', { credited: false, kind: 'prefetch', why: 'HEAD request' }),
+      first,
+      first, // redelivered
+      click('t-1:clicked:r1', 't-1', { credited: false, kind: 'repeat' }),
+      // The same touch credited again under another id (a retried publish, an older ingestion): not twice.
+      click('t-1:clicked:again', 't-1', { credited: true, kind: 'first' }),
+      // Clicks from before clicks were judged: the first per touch counts, the next is a repeat.
+      click('t-2:clicked:old-1', 't-2'),
+      click('t-2:clicked:old-2', 't-2'),
+      click('t-3:clicked', 't-3', { credited: true, kind: 'first' }),
+    ]);
+    // Seven distinct records (the redelivery aside): wait until each has been counted somewhere.
+    const clicks = (f: Record<string, number>) =>
+      Object.entries(f).reduce((n, [metric, count]) => (metric.startsWith('delivery:sms:clicked') ? n + count : n), 0);
+    await pollUntil(async () => clicks(await funnel()) === 7, { description: 'every click counted' });
+    const f = await funnel();
+    expect({
+      credited: f['delivery:sms:clicked'],
+      repeats: f['delivery:sms:clicked:repeat'],
+      prefetches: f['delivery:sms:clicked:prefetch'],
+    }).toEqual({ credited: 3, repeats: 3, prefetches: 1 });
   });
 
   it('dead-letters an unreadable delivery with the reason and goes on', async () => {

@@ -53,6 +53,15 @@ export const IngestionConfig = z.object({
   INGESTION_MAX_EVENT_AGE: envDuration('30d'),
   /** An event whose occurredAt lies further ahead of ingestion's clock is refused (real time, not scaled). */
   INGESTION_MAX_CLOCK_SKEW: envDuration('5m'),
+  /**
+   * A resume link fetched within this many milliseconds of being issued is taken for a mail
+   * gateway's scan: recorded as a prefetch, not credited. Real time (not scaled); 0 turns it off.
+   */
+  RESUME_PREFETCH_WINDOW_MS: envInt(5_000, { min: 0, max: 60_000 }),
+  /** Clicks recorded per touch per minute; past it the shopper is still redirected, nothing is recorded. */
+  RESUME_RECORD_LIMIT: envInt(20, { min: 1 }),
+  /** The redirect waits at most this long for a click's bookkeeping (Postgres, Kafka), which then goes on without it. */
+  RESUME_RECORD_WAIT_MS: envInt(1_000, { min: 0, max: 10_000 }),
   /** Signs resume links (shared with the channel services). */
   RESUME_LINK_SECRET: z.string().min(8, 'must be at least 8 characters').default('dev-only-change-me'),
 });

@@ -120,6 +120,25 @@ export type TouchDue = z.infer<typeof TouchDue>;
 export const DeliveryStatuses = ['sent', 'failed', 'skipped', 'cancelled', 'bounced', 'clicked', 'unknown'] as const;
 export type DeliveryStatus = (typeof DeliveryStatuses)[number];
 
+export const ClickKinds = ['first', 'repeat', 'prefetch'] as const;
+export type ClickKind = (typeof ClickKinds)[number];
+
+/**
+ * How ingestion judged a `clicked` delivery. `first`: the first click on the touch's link that
+ * looks like a shopper — credited, at most one per touch (its deliveryId is `<touchId>:clicked`).
+ * `repeat`: a later click on a touch already credited. `prefetch`: a likely security scanner or
+ * link previewer (HEAD, a known gateway user agent, a fetch within seconds of sending) — recorded,
+ * never credited, and it does not use up the touch's first click. `why` says what decided it.
+ */
+export const Click = z
+  .object({
+    credited: z.boolean(),
+    kind: z.enum(ClickKinds),
+    why: z.string().optional(),
+  })
+  .refine((c) => c.credited === (c.kind === 'first'), { message: 'credited is true exactly for the first click' });
+export type Click = z.infer<typeof Click>;
+
 /** reclaim.deliveries.v1 — what happened to a touch, with the reason when it did not go out. */
 export const Delivery = z.object({
   deliveryId: z.string().min(1),
@@ -132,6 +151,11 @@ export const Delivery = z.object({
   status: z.enum(DeliveryStatuses),
   reason: z.string().optional(),
   providerMessageId: z.string().optional(),
+  /**
+   * On `clicked` deliveries: whether the click is credited. Absent on clicks recorded before
+   * clicks were judged; consumers treat those as credited candidates (one per touch).
+   */
+  click: Click.optional(),
   at: Timestamp,
 });
 export type Delivery = z.infer<typeof Delivery>;

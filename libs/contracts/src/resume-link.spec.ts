@@ -23,7 +23,17 @@ describe(readResumeToken.name, () => {
     });
   });
 
+  it('reads when the link was issued', () => {
+    const iat = now.getTime() / 1000 - 30;
+    expect(readResumeToken({ ...valid, iat }, now)).toMatchObject({
+      touchId: 'touch-1',
+      issuedAt: new Date(iat * 1000),
+    });
+  });
+
   it.each([
+    ['issued at a non-number', { iat: '2026-11-25' }],
+    ['issued after it expires', { iat: now.getTime() / 1000 + 120 }],
     ['expired', { exp: now.getTime() / 1000 - 1 }],
     ['without expiry', { exp: undefined }],
     ['to a javascript: URL', { u: 'javascript:alert(1)' }],
@@ -39,7 +49,7 @@ describe(readResumeToken.name, () => {
 });
 
 describe(resumeLink.name, () => {
-  it('signs store, cart, touch, channel, cart URL and expiry', () => {
+  it('signs store, cart, touch, channel, cart URL, issue time and expiry', () => {
     const sut = resumeLink('http://localhost:3000', 'secret-123', {
       storeId: 's1',
       cartId: 'c 1',
@@ -56,6 +66,7 @@ describe(resumeLink.name, () => {
       t: 't1',
       ch: 'email',
       u: 'https://shop.example/cart/c%201',
+      iat: Date.parse('2026-01-01T00:00:00Z') / 1000,
       exp: Date.parse('2026-01-08T00:00:00Z') / 1000,
     });
     expect(verifyToken(token, 'other-secret')).toBeUndefined();

@@ -3,8 +3,10 @@ import { Channels, type Channel } from './payloads';
 
 /**
  * Resume links: every channel signs one per touch; ingestion's `GET /r/:token` verifies it,
- * records the click and redirects. The token payload `{ s, c, t, ch, u, exp }` is the contract
- * between them, so both sides live here.
+ * records the click and redirects. The token payload `{ s, c, t, ch, u, iat, exp }` is the
+ * contract between them, so both sides live here. `iat` (seconds, when the message was built) lets
+ * ingestion tell a security scanner's fetch on arrival from a shopper's click; tokens issued
+ * before it was added have none.
  */
 
 /** The store's cart page for a cart: `{cartId}` (and `{storeId}`) replaced, URL-encoded. */
@@ -26,8 +28,9 @@ export interface ResumeLinkInput {
 
 /** `${publicBaseUrl}/r/<token>`: the ingestion service verifies the token, records the click and redirects. */
 export function resumeLink(publicBaseUrl: string, secret: string, i: ResumeLinkInput): string {
+  const iat = Math.floor(i.now.getTime() / 1000);
   const exp = Math.floor((i.now.getTime() + i.ttlMs) / 1000);
-  const token = signToken({ s: i.storeId, c: i.cartId, t: i.touchId, ch: i.channel, u: i.cartUrl, exp }, secret);
+  const token = signToken({ s: i.storeId, c: i.cartId, t: i.touchId, ch: i.channel, u: i.cartUrl, iat, exp }, secret);
   return `${publicBaseUrl}/r/${token}`;
 }
 
@@ -37,18 +40,21 @@ export interface ResumeLink {
   touchId: string;
   channel: Channel;
   url: string;
+  /** When the link was issued (to the second); absent on tokens from before `iat`. */
+  issuedAt?: Date;
 }
 
 /**
- * Reads a verified resume-token payload `{ s, c, t, ch, u, exp }`. Undefined when a field is
- * missing, the link expired, or the target is not an http(s) URL.
+ * Reads a verified resume-token payload `{ s, c, t, ch, u, iat?, exp }`. Undefined when a field
+ * is missing or malformed, the link expired, or the target is not an http(s) URL.
  */
 export function readResumeToken(payload: Record<string, unknown> | undefined, now: Date): ResumeLink | undefined {
   if (!payload) return undefined;
-  const { s, c, t, ch, u, exp } = payload;
+  const { s, c, t, ch, u, iat, exp } = payload;
   if (typeof s !== 'string' || typeof c !== 'string' || typeof t !== 'string' || typeof u !== 'string')
     return undefined;
   if (typeof exp !== 'number' || exp * 1000 < now.getTime()) return undefined;
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isSafeInteger(iat) || iat > exp)) return undefined;
   const channel = Channels.find((x) => x === ch);
   if (!channel) return undefined;
   let url: URL;
@@ -58,5 +64,7 @@ export function readResumeToken(payload: Record<string, unknown> | undefined, no
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  return { storeId: s, cartId: c, touchId: t, channel, url: url.toString() };
+  const link: ResumeLink = { storeId: s, cartId: c, touchId: t, channel, url: url.toString() };
+  if (typeof iat === 'number') link.issuedAt = new Date(iat * 1000);
+  return link;
 }

@@ -1,4 +1,6 @@
-import { derivedId, signToken, stableBucket, verifyToken } from './ids';
+import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import { derivedId, MAX_TOKEN_LENGTH, signToken, stableBucket, verifyToken } from './ids';
 
 describe(signToken.name, () => {
   it('round-trips a payload and rejects any change to body or signature', () => {
@@ -10,6 +12,97 @@ describe(signToken.name, () => {
     expect(verifyToken(`${body}.${mac.slice(1)}`, 'k1')).toBeUndefined();
     expect(verifyToken(token, 'k2')).toBeUndefined();
     expect(verifyToken('garbage', 'k1')).toBeUndefined();
+  });
+});
+
+describe(`${verifyToken.name}: one canonical form`, () => {
+  const secret = 'k1';
+  /** A token over an arbitrary body text, correctly signed: only the form check can refuse it. */
+  const signedBody = (bytes: Buffer) => {
+    const body = bytes.toString('base64url');
+    return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+  };
+  // A payload whose token holds '-' or '_' somewhere, so its standard-alphabet twin differs.
+  const payload = (() => {
+    for (let n = 0; ; n++) if (/[-_]/.test(signToken({ s: 'shop', n }, secret))) return { s: 'shop', n };
+  })();
+  const token = signToken(payload, secret);
+  const [body = '', mac = ''] = token.split('.');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const lastMacChar = mac.at(-1) ?? '';
+  // The last of 43 characters carries 4 bits and 2 zero bits: flipping a zero bit decodes the same.
+  const sameBytesMac = `${mac.slice(0, -1)}${alphabet.charAt(alphabet.indexOf(lastMacChar) ^ 1)}`;
+
+  it('accepts the token as issued', () => {
+    expect(verifyToken(token, secret)).toEqual(payload);
+  });
+
+  it.each([
+    ['a padded signature', `${token}=`],
+    ['a padded body', `${body}=.${mac}`],
+    ['the standard base64 alphabet', token.replaceAll('-', '+').replaceAll('_', '/')],
+    ['non-zero trailing bits in the signature', `${body}.${sameBytesMac}`],
+    ['trailing garbage', `${token}!`],
+    ['a trailing space', `${token} `],
+    ['a trailing newline', `${token}\n`],
+    ['a third segment', `${token}.x`],
+    ['a leading space', ` ${token}`],
+    ['U+0000 inside', `${body}\u0000.${mac}`],
+    ['a control character inside', `${body}.${mac.slice(0, 10)}\u0007${mac.slice(10)}`],
+    ['a lone surrogate', `${token}\ud800`],
+    ['an absurd length', `${body}${'A'.repeat(MAX_TOKEN_LENGTH)}.${mac}`],
+    ['an empty string', ''],
+    ['a lone dot', '.'],
+  ])('refuses %s without throwing', (_what, variant) => {
+    expect(variant).not.toBe(token);
+    expect(verifyToken(variant, secret)).toBeUndefined();
+  });
+
+  it('refuses correctly signed bodies that signToken would not have written', () => {
+    expect(verifyToken(signedBody(Buffer.from('{"s":"shop"}')), secret)).toEqual({ s: 'shop' });
+    for (const json of [
+      '{ "s": "shop" }',
+      '{"s":"shop"}\n',
+      '{"s":"x","s":"shop"}',
+      '{"s":"\\u0073hop"}',
+      '[1]',
+      '1',
+    ]) {
+      expect(verifyToken(signedBody(Buffer.from(json)), secret)).toBeUndefined();
+    }
+    expect(verifyToken(signedBody(Buffer.from([0x7b, 0xff, 0x7d])), secret)).toBeUndefined(); // not UTF-8
+  });
+
+  it('refuses anything that is not a string', () => {
+    expect(verifyToken(undefined, secret)).toBeUndefined();
+    expect(verifyToken(['a', 'b'], secret)).toBeUndefined();
+  });
+
+  it('refuses every one-character insertion, deletion or replacement of a valid token', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: token.length }),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+        fc.constantFrom('insert', 'delete', 'replace'),
+        (at, ch, edit) => {
+          const variant =
+            edit === 'insert'
+              ? token.slice(0, at) + ch + token.slice(at)
+              : token.slice(0, at) + (edit === 'replace' ? ch : '') + token.slice(at + 1);
+          return variant === token || verifyToken(variant, secret) === undefined;
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('round-trips any JSON object payload', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (p) => {
+        const normal = JSON.parse(JSON.stringify(p)) as Record<string, unknown>;
+        return JSON.stringify(verifyToken(signToken(p, secret), secret)) === JSON.stringify(normal);
+      }),
+    );
   });
 });
 

@@ -6,7 +6,7 @@ import { FunnelRepository } from './funnel.repository';
 
 /**
  * The attribution service's first slice: a per-store funnel (events, abandonments, deliveries
- * by status) kept idempotently. Recovery attribution and lift come in a later issue.
+ * by status; clicks credited once per touch) kept idempotently. Recovery attribution and lift come in a later issue.
  */
 @Controller()
 export class FunnelConsumer {
@@ -35,6 +35,19 @@ export class FunnelConsumer {
   @EventPattern(Topics.deliveries.name)
   async onDelivery(@Payload() record: IncomingRecord): Promise<void> {
     const { payload, cloudEvent } = parseRecord(Contracts.delivery, record);
-    await this.funnel.count(cloudEvent.id, payload.storeId, `delivery:${payload.channel}:${payload.status}`);
+    const metric = `delivery:${payload.channel}:${payload.status}`;
+    if (payload.status !== 'clicked') return this.funnel.count(cloudEvent.id, payload.storeId, metric);
+    // Clicks: `…:clicked` counts the credited click, once per touch; repeats and prefetches apart.
+    // A click without a judgement (recorded before clicks were judged) is a candidate like a first.
+    if (payload.click && !payload.click.credited) {
+      return this.funnel.count(cloudEvent.id, payload.storeId, `${metric}:${payload.click.kind}`);
+    }
+    await this.funnel.countOncePer(
+      cloudEvent.id,
+      `${payload.storeId}:${payload.touchId}`,
+      payload.storeId,
+      metric,
+      `${metric}:repeat`,
+    );
   }
 }

@@ -1,3 +1,4 @@
 import { Init1764100000000 } from './1764100000000-init';
+import { ResumeClicks1764400000000 } from './1764400000000-resume-clicks';
 
-export const migrations = [Init1764100000000];
+export const migrations = [Init1764100000000, ResumeClicks1764400000000];

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { RESUME_HITS, ResumeClicksService } from './resume-clicks.service';
 import { ResumeController } from './resume.controller';
 
-@Module({ controllers: [ResumeController] })
+@Module({
+  controllers: [ResumeController],
+  providers: [ResumeClicksService, { provide: RESUME_HITS, useClass: ThrottlerStorageService }],
+})
 export class ResumeModule {}
