@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { Topics } from '@reclaim/contracts';
-import { DEV_RESUME_LINK_SECRET, PlatformModule } from '@reclaim/platform';
+import { PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from './config';
 import { BouncesModule } from './bounces/bounces.module';
@@ -9,27 +9,13 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { migrations } from './migrations';
 import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
 
-/** Says so loudly when production runs with the development signing secret (never prints the secret). */
-@Injectable()
-class ConfigWarnings implements OnApplicationBootstrap {
-  constructor(@Inject(EMAIL_CONFIG) private readonly config: EmailConfig) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.NODE_ENV === 'production' && this.config.RESUME_LINK_SECRET === DEV_RESUME_LINK_SECRET) {
-      new Logger('EmailConfig').warn(
-        'RESUME_LINK_SECRET is the development default: anyone can forge resume and unsubscribe links. Set a secret.',
-      );
-    }
-  }
-}
-
 @Module({})
 class EmailConfigModule {
   static register(config: EmailConfig): DynamicModule {
     return {
       module: EmailConfigModule,
       global: true,
-      providers: [{ provide: EMAIL_CONFIG, useValue: config }, ConfigWarnings],
+      providers: [{ provide: EMAIL_CONFIG, useValue: config }],
       exports: [EMAIL_CONFIG],
     };
   }

@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { envInt } from '@reclaim/core';
-import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
+import { baseConfigShape, envSigningKeys, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 
 export const EmailConfig = z
   .object({
     ...baseConfigShape,
-    /** `production` turns on the warning about the development signing secret. */
-    NODE_ENV: z.string().default('development'),
     EMAIL_PORT: envPort(3003),
     /** SMTP server the email service hands messages to (`smtp://` or `smtps://`, credentials in the URL). */
     SMTP_URL: z
@@ -77,8 +75,12 @@ export const EmailConfig = z
      * validated at start-up; empty = built-in copy. Format: apps/email/README.md.
      */
     EMAIL_CONTENT_FILE: z.string().default(''),
-    /** Signs resume links, unsubscribe tokens and bounce addresses. Secret: never logged. */
-    RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
+    /**
+     * Signs resume links, unsubscribe tokens and bounce addresses (ingestion verifies what the channels sign).
+     * One secret, or a key ring `k2:<new>,k1:<old>`: the first signs, every one verifies, so a rotation
+     * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
+     */
+    RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),
     /** How long an incentive code stays valid after it is issued (real time, not scaled: shoppers read the date). */
     INCENTIVE_CODE_TTL: envDuration('72h'),
     /** Prefix of issued incentive codes, e.g. RC-7K2Q-MX9D. */

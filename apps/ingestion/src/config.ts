@@ -2,13 +2,11 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { MAX_EVENTS_PER_BATCH } from '@reclaim/contracts';
 import { envInt } from '@reclaim/core';
-import { baseConfigShape, envDuration, envPort } from '@reclaim/platform';
+import { baseConfigShape, envSigningKeys, envDuration, envPort } from '@reclaim/platform';
 import { parseApiKeys } from './events/domain/api-keys';
 
 export const IngestionConfig = z.object({
   ...baseConfigShape,
-  /** `production` makes ingestion refuse http item and image URLs (https only). */
-  NODE_ENV: z.string().default('development'),
   INGESTION_PORT: envPort(3000),
   /** `storeId:key,storeId2:key2` — the store is the one that owns the key. */
   INGESTION_API_KEYS: z
@@ -62,8 +60,12 @@ export const IngestionConfig = z.object({
   RESUME_RECORD_LIMIT: envInt(20, { min: 1 }),
   /** The redirect waits at most this long for a click's bookkeeping (Postgres, Kafka), which then goes on without it. */
   RESUME_RECORD_WAIT_MS: envInt(1_000, { min: 0, max: 10_000 }),
-  /** Signs resume links (shared with the channel services). */
-  RESUME_LINK_SECRET: z.string().min(8, 'must be at least 8 characters').default('dev-only-change-me'),
+  /**
+   * Signs resume links, unsubscribe tokens and bounce addresses (ingestion verifies what the channels sign).
+   * One secret, or a key ring `k2:<new>,k1:<old>`: the first signs, every one verifies, so a rotation
+   * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
+   */
+  RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),
 });
 export type IngestionConfig = z.output<typeof IngestionConfig>;
 export const INGESTION_CONFIG = Symbol('INGESTION_CONFIG');

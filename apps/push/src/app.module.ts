@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
-import { DEV_RESUME_LINK_SECRET, PlatformModule } from '@reclaim/platform';
+import { PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
 import { PUSH_CONFIG, type PushConfig } from './config';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -17,8 +17,6 @@ class ConfigReport implements OnApplicationBootstrap {
     if (on.length === 0)
       logger.warn('neither VAPID keys nor an FCM service account: push touches are skipped (channel_not_configured)');
     else logger.log(`push transports: ${on.join(', ')}`);
-    if (on.length > 0 && this.config.RESUME_LINK_SECRET === DEV_RESUME_LINK_SECRET)
-      logger.warn('RESUME_LINK_SECRET is the development default: anyone can forge resume links. Set a secret.');
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { envInt } from '@reclaim/core';
-import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
+import { baseConfigShape, envSigningKeys, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 import { checkVapidKeys, parseServiceAccount, type FcmServiceAccount } from './delivery/domain/push-credentials';
 
 /** A file read once at start-up; a missing or unreadable file fails the config, by name. */
@@ -28,8 +28,12 @@ export const PushConfig = z
       .string()
       .default('https://shop.example/cart/{cartId}')
       .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL template with {cartId}'),
-    /** Signs resume links and unsubscribe tokens. Secret: never logged. */
-    RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
+    /**
+     * Signs resume links, unsubscribe tokens and bounce addresses (ingestion verifies what the channels sign).
+     * One secret, or a key ring `k2:<new>,k1:<old>`: the first signs, every one verifies, so a rotation
+     * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
+     */
+    RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),
     /** How long resume links work (real time, not scaled). */
     RESUME_LINK_TTL: envDuration('7d'),
     /**

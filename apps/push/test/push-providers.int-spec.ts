@@ -404,15 +404,17 @@ describe('push hand-off to web push and FCM', () => {
     const dlq = await collectTopics(kafka, [topicFor(settings, deadLetterTopicSpec('push').name)]);
     try {
       const cartId = `cart-${newId().slice(0, 8)}`;
-      const browser = new BrowserSubscription('http://insecure.example/push/1');
-      await publisher.publish(Contracts.storefrontEvent, [subscribed(cartId, { webPush: browser.toEvent() })]);
+      // Keys no browser gives (the contract only says they are strings): never encryptable for.
+      const browser = new BrowserSubscription('https://push.example/push/1').toEvent();
+      const broken = { ...browser, keys: { ...browser.keys, p256dh: 'not-a-p256-key' } };
+      await publisher.publish(Contracts.storefrontEvent, [subscribed(cartId, { webPush: broken })]);
       await publisher.publish(Contracts.storefrontEvent, [subscribed(cartId, { fcmToken: `live-${newId()}` })]);
       await pollUntil(async () => (await subscription(cartId)).length === 1, { description: 'the later token stored' });
       const dead = await pollUntil(() => dlq.records.find((r) => r.key === cartKey(STORE, cartId)), {
         description: 'the dead-lettered event',
       });
       expect(dead.headers['x-reclaim-dlq-group']).toBe(`${prefix}${PushSubscriptionsConsumer.groupId}`);
-      expect(dead.headers['x-reclaim-dlq-reason']).toMatch(/https/);
+      expect(dead.headers['x-reclaim-dlq-reason']).toMatch(/p256dh must be a base64url P-256 public key/);
     } finally {
       await dlq.stop();
     }

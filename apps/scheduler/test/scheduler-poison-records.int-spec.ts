@@ -115,7 +115,13 @@ describe('scheduler: poison records', () => {
     // What the driver would have made of the lone surrogate: another cart, not suppressed.
     const lookalike = abandonment(POISONED, 'x\uFFFD');
     const ordinary = abandonment(ORDINARY, 'cart-ok');
-    await sut.publisher.publish(Contracts.abandonment, [...unstorable, lookalike, ordinary]);
+    // Written as they stand, past the producer's contract check (which refuses U+0000 in a customer id).
+    await sut.publisher.sendMessages(
+      [...unstorable, lookalike, ordinary].map((a) => {
+        const standIn = { ...a, customer: { ...a.customer, id: a.customer.id === undefined ? undefined : 'stand-in' } };
+        return { ...sut.publisher.message(Contracts.abandonment, standIn), value: JSON.stringify(a) };
+      }),
+    );
 
     // Everyone else's touches are dispatched.
     await pollUntil(() => dispatched(ORDINARY, 'cart-ok').length === 1, {
@@ -129,7 +135,8 @@ describe('scheduler: poison records', () => {
       .query('SELECT scope FROM suppressions WHERE scope = ANY($1)', [scopes.map(storableText)]);
     expect(stored).toHaveLength(scopes.length);
 
-    // The abandonments Postgres refuses are dead-lettered with the reason, none retried; no suppression is.
+    // The abandonments Postgres (or, for a customer id, the contract) refuses are dead-lettered with the
+    // reason, none retried; no suppression is.
     const dead = await pollUntil(
       () => {
         const records = sut.recordsOn(deadLetterTopicSpec('scheduler').name);
@@ -145,7 +152,7 @@ describe('scheduler: poison records', () => {
         'x-reclaim-dlq-kind': 'permanent',
         'x-reclaim-dlq-error-code': 'INVALID_INPUT',
       });
-      expect(record.headers['x-reclaim-dlq-reason']).toMatch(/SQLSTATE 22\w{3}/);
+      expect(record.headers['x-reclaim-dlq-reason']).toMatch(/SQLSTATE 22\w{3}|must not contain control characters/);
     }
     for (const a of unstorable) expect(dispatched(a.storeId, a.cartId)).toHaveLength(0);
     expect(await retried()).toBe(0);

@@ -8,7 +8,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { redactSecrets } from '@reclaim/core';
-import { DEV_RESUME_LINK_SECRET, PlatformModule } from '@reclaim/platform';
+import { PlatformModule } from '@reclaim/platform';
 import { SuppressionModule } from '@reclaim/suppression';
 import { SMS_CONFIG, SMS_SECRET_KEYS, type SmsConfig } from './config';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -18,7 +18,7 @@ import { migrations } from './migrations';
 /** Webhook signatures are checked on the raw body, so Nest keeps it (`req.rawBody`). */
 export const SMS_NEST_OPTIONS: NestApplicationOptions = { rawBody: true };
 
-/** Says at start-up whether SMS goes out, and with what (secrets redacted); warns about the development secret. */
+/** Says at start-up whether SMS goes out, and with what (secrets redacted). */
 @Injectable()
 class ConfigReport implements OnApplicationBootstrap {
   constructor(@Inject(SMS_CONFIG) private readonly config: SmsConfig) {}
@@ -44,9 +44,6 @@ class ConfigReport implements OnApplicationBootstrap {
         SMS_SECRET_KEYS,
       ),
     });
-    if (c.NODE_ENV === 'production' && c.RESUME_LINK_SECRET === DEV_RESUME_LINK_SECRET) {
-      logger.warn('RESUME_LINK_SECRET is the development default: anyone can forge resume links. Set a secret.');
-    }
   }
 }
 

@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { envInt } from '@reclaim/core';
-import { baseConfigShape, DEV_RESUME_LINK_SECRET, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
+import { baseConfigShape, envSigningKeys, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 import { parseSmsStores } from './provider/domain/senders';
 
 export const SmsConfig = z.object({
   ...baseConfigShape,
-  /** `production` turns on the warning about the development signing secret. */
-  NODE_ENV: z.string().default('development'),
   SMS_PORT: envPort(3004),
   /** Base URL of the SMS provider's REST API (Twilio-compatible: `{base}/2010-04-01/Accounts/{sid}/Messages.json`). */
   SMS_PROVIDER_BASE_URL: envBaseUrl('https://api.twilio.com'),
@@ -59,8 +57,12 @@ export const SmsConfig = z.object({
     .string()
     .default('https://shop.example/cart/{cartId}')
     .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL template with {cartId}'),
-  /** Signs resume links (shared with the channel services). */
-  RESUME_LINK_SECRET: z.string().min(8).default(DEV_RESUME_LINK_SECRET),
+  /**
+   * Signs resume links, unsubscribe tokens and bounce addresses (ingestion verifies what the channels sign).
+   * One secret, or a key ring `k2:<new>,k1:<old>`: the first signs, every one verifies, so a rotation
+   * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
+   */
+  RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),
   /** How long resume links work (real time, not scaled). */
   RESUME_LINK_TTL: envDuration('7d'),
   /** How long a send waits for the suppression view to catch up before the touch is retried. */

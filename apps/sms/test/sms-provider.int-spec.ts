@@ -100,6 +100,8 @@ describe(`${SmsDeliveryService.name} with a provider`, () => {
         'X-Twilio-Signature': signature ?? twilioSignature(AUTH_TOKEN, `${publicUrl}${path}`, form),
       },
       body: form.toString(),
+      // A webhook the service never answers fails the test with its input, instead of hanging it.
+      signal: AbortSignal.timeout(10_000),
     });
   };
   const inbound = (from: string, body: string, signature?: string) =>
@@ -425,7 +427,7 @@ describe(`${SmsDeliveryService.name} with a provider`, () => {
           expect([200, 400]).toContain(res.status);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {

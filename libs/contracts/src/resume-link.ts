@@ -1,4 +1,4 @@
-import { signToken } from '@reclaim/core';
+import { signToken, type TokenSecret } from '@reclaim/core';
 import { Channels, type Channel } from './payloads';
 
 /**
@@ -27,7 +27,7 @@ export interface ResumeLinkInput {
 }
 
 /** `${publicBaseUrl}/r/<token>`: the ingestion service verifies the token, records the click and redirects. */
-export function resumeLink(publicBaseUrl: string, secret: string, i: ResumeLinkInput): string {
+export function resumeLink(publicBaseUrl: string, secret: TokenSecret, i: ResumeLinkInput): string {
   const iat = Math.floor(i.now.getTime() / 1000);
   const exp = Math.floor((i.now.getTime() + i.ttlMs) / 1000);
   const token = signToken({ s: i.storeId, c: i.cartId, t: i.touchId, ch: i.channel, u: i.cartUrl, iat, exp }, secret);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { derivedId, MAX_TOKEN_LENGTH, signToken, stableBucket, verifyToken } from './ids';
+import { derivedId, MAX_TOKEN_LENGTH, parseSigningKeys, signToken, stableBucket, verifyToken } from './ids';
 
 describe(signToken.name, () => {
   it('round-trips a payload and rejects any change to body or signature', () => {
@@ -119,5 +119,53 @@ describe(stableBucket.name, () => {
 
   it('separates parts so that ("ab","c") and ("a","bc") differ', () => {
     expect(derivedId('ab', 'c')).not.toBe(derivedId('a', 'bc'));
+  });
+});
+
+describe(parseSigningKeys.name, () => {
+  it('reads a key ring, newest first, and a bare secret with an id derived from it', () => {
+    expect(parseSigningKeys('k2:new-secret-2,k1:old-secret-1').keys).toEqual([
+      { id: 'k2', secret: 'new-secret-2' },
+      { id: 'k1', secret: 'old-secret-1' },
+    ]);
+    const [bare] = parseSigningKeys('just-one-secret').keys;
+    expect(bare).toEqual({ id: expect.stringMatching(/^[0-9a-f]{8}$/), secret: 'just-one-secret' });
+    expect(parseSigningKeys('just-one-secret').keys[0].id).toBe(bare?.id);
+  });
+
+  it('takes an entry whose text before ":" is no key id as a bare secret', () => {
+    expect(parseSigningKeys('not an id:secret').keys[0]?.secret).toBe('not an id:secret');
+  });
+
+  it.each(['', ' , ', 'a:x,a:y', 'k1:'])('refuses %j', (text) => {
+    expect(() => parseSigningKeys(text)).toThrow(RangeError);
+  });
+});
+
+describe('key rotation', () => {
+  const before = parseSigningKeys('k1:old-secret-0123456789');
+  const after = parseSigningKeys('k2:new-secret-0123456789,k1:old-secret-0123456789');
+  const retired = parseSigningKeys('k2:new-secret-0123456789');
+
+  it('signs with the newest key and names it in the token', () => {
+    const token = signToken({ t: 'touch-1' }, after);
+    expect(verifyToken(token, after)).toEqual({ t: 'touch-1', k: 'k2' });
+    expect(verifyToken(token, before)).toBeUndefined();
+  });
+
+  it('keeps every link signed before the rotation working, until its key is retired', () => {
+    const sent = signToken({ t: 'touch-0' }, before);
+    expect(verifyToken(sent, after)).toEqual({ t: 'touch-0', k: 'k1' });
+    expect(verifyToken(sent, retired)).toBeUndefined();
+  });
+
+  it('verifies a token without a key id (signed before key ids existed) against any key of the ring', () => {
+    const legacy = signToken({ t: 'touch-l' }, 'old-secret-0123456789');
+    expect(verifyToken(legacy, after)).toEqual({ t: 'touch-l' });
+  });
+
+  it('does not let a token pick a key it was not signed with by naming it', () => {
+    const forged = signToken({ t: 'x', k: 'k2' }, 'attacker-secret-0123456789');
+    expect(verifyToken(forged, after)).toBeUndefined();
   });
 });

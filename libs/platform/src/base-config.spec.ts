@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@reclaim/core';
-import { BaseConfig, kafkaSecurity } from './base-config';
+import { BaseConfig, DEV_API_KEY, envSigningKeys, kafkaSecurity, productionProblems } from './base-config';
 
 describe(kafkaSecurity.name, () => {
   const dir = mkdtempSync(join(tmpdir(), 'reclaim-kafka-tls-'));
@@ -40,5 +40,46 @@ describe(kafkaSecurity.name, () => {
 
   it('refuses a mechanism it does not know', () => {
     expect(() => loadConfig(BaseConfig, { KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(/KAFKA_SASL_MECHANISM/);
+  });
+});
+
+describe(productionProblems.name, () => {
+  const production = (env: Record<string, string>) =>
+    productionProblems(
+      loadConfig(BaseConfig.extend({ RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me') }), {
+        NODE_ENV: 'production',
+        ...env,
+      }),
+    );
+
+  it('names RESUME_LINK_SECRET when production would run with the default, a known demo secret or a short one', () => {
+    expect(production({})).toEqual([expect.stringMatching(/^RESUME_LINK_SECRET: key \w+ is a development default/)]);
+    expect(production({ RESUME_LINK_SECRET: 'compose-only-change-me' })).toEqual([
+      expect.stringMatching(/^RESUME_LINK_SECRET: .*development default/),
+    ]);
+    expect(production({ RESUME_LINK_SECRET: 'k2:'.concat('x'.repeat(40), ',k1:short-old-secret') })).toEqual([
+      'RESUME_LINK_SECRET: key k1 is shorter than 32 bytes',
+    ]);
+  });
+
+  it('accepts a ring of long secrets, and anything outside production', () => {
+    expect(production({ RESUME_LINK_SECRET: `k2:${'a'.repeat(32)},k1:${'b'.repeat(48)}` })).toEqual([]);
+    expect(
+      productionProblems(
+        loadConfig(BaseConfig.extend({ RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me') }), {}),
+      ),
+    ).toEqual([]);
+  });
+
+  it('names INGESTION_API_KEYS when a store uses the development key', () => {
+    expect(
+      productionProblems({
+        NODE_ENV: 'production',
+        INGESTION_API_KEYS: [
+          { storeId: 'demo-store', key: DEV_API_KEY },
+          { storeId: 'real', key: 'a-real-key-0123456789' },
+        ],
+      }),
+    ).toEqual(['INGESTION_API_KEYS: store demo-store uses the development API key']);
   });
 });

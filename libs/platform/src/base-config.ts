@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { envInt, envNumber, parseDuration } from '@reclaim/core';
+import { envInt, envNumber, parseDuration, parseSigningKeys, type SigningKeys } from '@reclaim/core';
 import { SaslMechanisms, type KafkaSecurity } from '@reclaim/kafka';
 
 export const ServiceNames = ['ingestion', 'segmentation', 'scheduler', 'email', 'sms', 'push', 'attribution'] as const;
@@ -30,6 +30,11 @@ const brokers = z
 
 /** Settings every service shares. Each service extends this with its own. */
 export const baseConfigShape = {
+  /**
+   * `production` refuses to start (exit 78) with a development, default or short (< 32 bytes)
+   * RESUME_LINK_SECRET or the development API key, and makes ingestion accept https URLs only.
+   */
+  NODE_ENV: z.string().default('development'),
   /** Kafka bootstrap servers, `host:port` separated by commas. */
   KAFKA_BROKERS: brokers,
   /** Prepended to every topic, consumer group and transactional id (tests isolate themselves with it). */
@@ -123,5 +128,61 @@ export const envBaseUrl = (fallback: string) =>
     .default(fallback)
     .transform((s) => s.replace(/\/+$/, ''));
 
-/** The resume-link signing secret's development default; the channels warn when production runs with it. */
+/** The resume-link signing secret's development default: refused in production. */
 export const DEV_RESUME_LINK_SECRET = 'dev-only-change-me';
+/** Secrets shipped for development and demos (this repository's scripts and compose file): refused in production. */
+const KNOWN_DEVELOPMENT_SECRETS: ReadonlySet<string> = new Set([
+  DEV_RESUME_LINK_SECRET,
+  'local-dev-resume-secret',
+  'compose-only-change-me',
+]);
+/** The demo store's API key (scripts, compose): refused in production. */
+export const DEV_API_KEY = 'demo-store-key-0001';
+/** The shortest signing secret production accepts (HMAC-SHA256 wants a key of its full strength). */
+export const MIN_PRODUCTION_SECRET_BYTES = 32;
+
+/**
+ * `RESUME_LINK_SECRET`: one secret, or a key ring `id:secret,id2:secret2` (newest first: it signs
+ * every new link; all verify, so a rotation breaks no link already sent). Tokens carry the id of
+ * the key that signed them.
+ */
+export const envSigningKeys = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx): SigningKeys => {
+      try {
+        const ring = parseSigningKeys(text);
+        for (const key of ring.keys) {
+          if (key.secret.length < 8)
+            ctx.addIssue({ code: 'custom', message: `key ${key.id} is shorter than 8 characters` });
+        }
+        return ring;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+/**
+ * What makes a parsed configuration unsafe to run with NODE_ENV=production, each problem naming its
+ * variable (empty outside production): a signing key that is a development default or shorter than
+ * MIN_PRODUCTION_SECRET_BYTES, and the development API key. The platform refuses to start on any.
+ */
+export function productionProblems(config: Record<string, unknown>): string[] {
+  if (config['NODE_ENV'] !== 'production') return [];
+  const problems: string[] = [];
+  const ring = config['RESUME_LINK_SECRET'] as SigningKeys | undefined;
+  for (const key of ring?.keys ?? []) {
+    if (KNOWN_DEVELOPMENT_SECRETS.has(key.secret)) {
+      problems.push(`RESUME_LINK_SECRET: key ${key.id} is a development default; set a secret of your own`);
+    } else if (Buffer.byteLength(key.secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+      problems.push(`RESUME_LINK_SECRET: key ${key.id} is shorter than ${MIN_PRODUCTION_SECRET_BYTES} bytes`);
+    }
+  }
+  const apiKeys = config['INGESTION_API_KEYS'] as Array<{ storeId: string; key: string }> | undefined;
+  for (const { storeId, key } of apiKeys ?? []) {
+    if (key === DEV_API_KEY) problems.push(`INGESTION_API_KEYS: store ${storeId} uses the development API key`);
+  }
+  return problems;
+}

@@ -14,7 +14,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { errorMessage, TimeScale } from '@reclaim/core';
+import { ConfigError, errorMessage, TimeScale } from '@reclaim/core';
 import { ConsumerGroups, deadLetterTopicSpec, type ConsumerGroupId } from '@reclaim/contracts';
 import {
   createKafka,
@@ -26,7 +26,7 @@ import {
   type KafkaSettings,
 } from '@reclaim/kafka';
 import { classifyDatabaseError, openDatabase } from '@reclaim/persistence';
-import { kafkaSecurity, type BaseConfig, type ServiceName } from './base-config';
+import { kafkaSecurity, productionProblems, type BaseConfig, type ServiceName } from './base-config';
 import { nestRecordLog } from './feed-consumer';
 import { lineScrubber, secretValues, serializeRequest } from './log-redaction';
 
@@ -195,6 +195,9 @@ class HealthController {
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const { config, service } = options;
+    // Production never runs with a development secret or key: refuse to start (exit 78), naming it.
+    const unsafe = productionProblems(config);
+    if (unsafe.length > 0) throw new ConfigError(unsafe);
     const settings: KafkaSettings = {
       brokers: config.KAFKA_BROKERS,
       clientId: `reclaim-${service}`,

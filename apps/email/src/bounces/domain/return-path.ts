@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { currentSecret, signingSecrets, type TokenSecret } from '@reclaim/core';
 
 /** `local+<touchId>.<mac>@domain`: the MAC keeps strangers from naming touches they never saw. */
 const MAC_LENGTH = 10;
@@ -18,10 +19,10 @@ function split(address: string): { local: string; domain: string } | undefined {
  * an address that names the touch. `bounceAddress` is `local@domain`; its local part must leave
  * room for the touch id (RFC 5321: 64 octets).
  */
-export function returnPathFor(bounceAddress: string, touchId: string, secret: string): string {
+export function returnPathFor(bounceAddress: string, touchId: string, secret: TokenSecret): string {
   const parts = split(bounceAddress);
   if (!parts) throw new RangeError(`not an address: ${bounceAddress}`);
-  return `${parts.local}+${touchId}.${mac(touchId, secret)}@${parts.domain}`;
+  return `${parts.local}+${touchId}.${mac(touchId, currentSecret(secret))}@${parts.domain}`;
 }
 
 /**
@@ -29,7 +30,11 @@ export function returnPathFor(bounceAddress: string, touchId: string, secret: st
  * `null` for the bare bounce address (a report that names its touch inside, if at all);
  * undefined for any other address.
  */
-export function touchOfReturnPath(address: string, bounceAddress: string, secret: string): string | null | undefined {
+export function touchOfReturnPath(
+  address: string,
+  bounceAddress: string,
+  secret: TokenSecret,
+): string | null | undefined {
   const ours = split(bounceAddress);
   const parts = split(address);
   if (!ours || !parts || parts.domain !== ours.domain) return undefined;
@@ -41,6 +46,10 @@ export function touchOfReturnPath(address: string, bounceAddress: string, secret
   if (dot <= 0) return undefined;
   const touchId = tagged.slice(0, dot);
   const given = Buffer.from(tagged.slice(dot + 1).toLowerCase());
-  const expected = Buffer.from(mac(touchId, secret));
-  return given.length === expected.length && timingSafeEqual(given, expected) ? touchId : undefined;
+  // Every key of the ring: a report about a message signed before a rotation still maps to its touch.
+  const signed = signingSecrets(secret).some((key) => {
+    const expected = Buffer.from(mac(touchId, key));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  return signed ? touchId : undefined;
 }
