@@ -31,12 +31,14 @@ import {
   uniquePrefix,
   type ConsumedRecord,
   type TestDatabase,
+  BrowserSubscription,
+  LocalPushServices,
+  TestCertificates,
 } from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { PushConfig } from '../src/config';
 import { pushTopic } from '../src/delivery/domain/resume-card';
 import { CardWithdrawalConsumer } from '../src/withdrawal/card-withdrawal.consumer';
-import { BrowserSubscription, LocalPushServices, TestCertificates } from './local-push-services';
 
 const STORE = 'store-w';
 const PROJECT = 'reclaim-withdrawal-test';
