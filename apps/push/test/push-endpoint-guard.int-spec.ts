@@ -19,10 +19,12 @@ import {
   uniquePrefix,
   type ConsumedRecord,
   type TestDatabase,
+  BrowserSubscription,
+  LocalPushServices,
+  TestCertificates,
 } from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { PushConfig } from '../src/config';
-import { BrowserSubscription, LocalPushServices, TestCertificates } from './local-push-services';
 
 const STORE = 'store-1';
 const PROJECT = 'reclaim-test';

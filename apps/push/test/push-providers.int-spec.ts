@@ -27,12 +27,15 @@ import {
   uniquePrefix,
   type ConsumedRecord,
   type TestDatabase,
+  BrowserSubscription,
+  LocalPushServices,
+  TestCertificates,
+  verifyVapid,
 } from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { PushConfig } from '../src/config';
 import { pushTopic } from '../src/delivery/domain/resume-card';
 import { PushSubscriptionsConsumer } from '../src/subscriptions/push-subscriptions.consumer';
-import { BrowserSubscription, LocalPushServices, TestCertificates, verifyVapid } from './local-push-services';
 
 const SECRET = 'test-secret-0123456789';
 const STORE = 'store-1';

@@ -18,6 +18,7 @@ import {
   testKafka,
   uniquePrefix,
   type TestDatabase,
+  TwilioCapture,
 } from '@reclaim/testing';
 import { AppModule, SMS_NEST_OPTIONS } from '../src/app.module';
 import { SmsConfig } from '../src/config';
@@ -25,7 +26,6 @@ import { SmsDeliveryService } from '../src/delivery/sms-delivery.service';
 import { twilioSignature } from '../src/provider/domain/twilio-signature';
 import { DataSource } from 'typeorm';
 import fc from 'fast-check';
-import { TwilioCapture } from './twilio-capture';
 
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const AUTH_TOKEN = 'test-auth-token';

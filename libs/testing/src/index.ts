@@ -3,3 +3,5 @@ export * from './test-context';
 export * from './smtp-capture';
 export * from './service-process';
 export * from './service-under-test';
+export * from './twilio-capture';
+export * from './local-push-services';

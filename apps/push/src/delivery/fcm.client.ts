@@ -2,6 +2,7 @@ import { sign } from 'jsonwebtoken';
 import { errorMessage } from '@reclaim/core';
 import type { FcmServiceAccount } from './domain/push-credentials';
 import type { ResumeCard } from './domain/resume-card';
+import type { CardWithdrawal } from '../withdrawal/domain/card-withdrawal';
 import { PushProviderUnavailableError } from './domain/delivery-errors';
 import type { HttpsConnector, PreparedRequest } from './https-session';
 
@@ -73,6 +74,35 @@ export class FcmClient {
         headers: { TTL: String(ttlSeconds), Topic: card.tag, Urgency: 'normal' },
         ...(card.url.startsWith('https://') ? { fcm_options: { link: card.url } } : {}),
       },
+    };
+    return {
+      url: this.sendUrl,
+      method: 'POST',
+      headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json; charset=UTF-8' },
+      body: Buffer.from(JSON.stringify({ message })),
+    };
+  }
+
+  /**
+   * A data-only message telling the app to clear a card: the card's collapse key (android
+   * `collapse_key`, `apns-collapse-id`, webpush `Topic`), so it also replaces a card still waiting.
+   */
+  buildWithdrawal(fcmToken: string, withdrawal: CardWithdrawal, accessToken: string, ttlMs: number): PreparedRequest {
+    const ttlSeconds = Math.round(ttlMs / 1000);
+    const message = {
+      token: fcmToken,
+      data: { type: withdrawal.type, cartId: withdrawal.cartId, tag: withdrawal.tag },
+      android: { ttl: `${ttlSeconds}s`, collapse_key: withdrawal.tag, priority: 'normal' },
+      apns: {
+        headers: {
+          'apns-expiration': String(Math.floor(this.now() / 1000) + ttlSeconds),
+          'apns-collapse-id': withdrawal.tag,
+          'apns-priority': '5',
+          'apns-push-type': 'background',
+        },
+        payload: { aps: { 'content-available': 1 } },
+      },
+      webpush: { headers: { TTL: String(ttlSeconds), Topic: withdrawal.tag, Urgency: 'normal' } },
     };
     return {
       url: this.sendUrl,

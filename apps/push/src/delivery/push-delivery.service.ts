@@ -7,6 +7,7 @@ import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { PUSH_CONFIG, type PushConfig } from '../config';
 import type { PushTransportName } from '../subscriptions/domain/push-subscription';
 import { PushSubscriptionsRepository, type StoredSubscription } from '../subscriptions/push-subscriptions.repository';
+import { PushCardsRepository } from '../withdrawal/push-cards.repository';
 import { PushProviderUnavailableError } from './domain/delivery-errors';
 import {
   classifyFcmResponse,
@@ -64,6 +65,7 @@ export class PushDeliveryService {
     @Inject(SuppressionView) private readonly suppressions: SuppressionView,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     private readonly guard: PushEndpointGuard,
+    private readonly cards: PushCardsRepository,
   ) {
     this.reports = new DeliveryReporter('push', ledger, publisher, this.logger);
     this.connector = new HttpsConnector(config.PUSH_EXTRA_CA_FILE, config.PUSH_REQUEST_TIMEOUT_MS);
@@ -120,6 +122,8 @@ export class PushDeliveryService {
     const session = await this.open(touch, request.url, subscription);
     if (!session) return;
     try {
+      // Before the check: an order it does not see finds this card and withdraws it (withdrawal/).
+      await this.cards.beginAttempt(touch, subscription);
       const { verdict, clearedAt } = await this.freshCheck(touch);
       if (verdict.suppressed) {
         await this.reports.finish(touch, 'skipped', `suppressed:${verdict.reason}`);
@@ -136,6 +140,7 @@ export class PushDeliveryService {
       await this.handOver(touch, subscription, session, request);
     } finally {
       session.close();
+      await this.cards.endAttempt(touch.touchId);
     }
   }
 

@@ -23,13 +23,21 @@ export class WebPushRequests {
 
   /** Throws when web-push refuses the subscription's keys (the subscription is unusable). */
   build(subscription: WebPushSubscription, card: ResumeCard): PreparedRequest {
+    return this.message(subscription, card, card.tag, this.ttlMs);
+  }
+
+  /**
+   * Any JSON payload for the subscription under a `Topic` (a card's withdrawal uses the card's, so
+   * it replaces the card if that is still waiting on the push service).
+   */
+  message(subscription: WebPushSubscription, payload: object, topic: string, ttlMs: number): PreparedRequest {
     const details = generateRequestDetails(
       { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-      JSON.stringify(card),
+      JSON.stringify(payload),
       {
         vapidDetails: this.vapid,
-        TTL: Math.round(this.ttlMs / 1000),
-        topic: card.tag,
+        TTL: Math.round(ttlMs / 1000),
+        topic,
         urgency: 'normal',
         contentEncoding: 'aes128gcm',
       },

@@ -103,6 +103,8 @@ export class BrowserSubscription {
 
 export interface ReceivedRequest {
   path: string;
+  /** When the request's head arrived (ms since the epoch): the moment the hand-off began. */
+  at: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
@@ -158,10 +160,16 @@ export class LocalPushServices {
 
   async start(): Promise<this> {
     this.server = createServer({ key: this.tls.key, cert: this.tls.cert }, (req, res) => {
+      const at = Date.now();
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const received: ReceivedRequest = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+        const received: ReceivedRequest = {
+          path: req.url ?? '',
+          at,
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+        };
         this.received.push(received);
         const route = this.routes.get(received.path);
         let reply: Reply;
