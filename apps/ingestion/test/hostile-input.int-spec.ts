@@ -286,7 +286,7 @@ describe('POST /v1/events against hostile input', () => {
           );
           expect(stored.rows.map((r) => r.event_id).sort()).toEqual(sent.map((e) => e.id).sort());
         }),
-        { numRuns: 120 },
+        { numRuns: 120, endOnFailure: true },
       );
       // The fuzz means something only when both answers occurred.
       expect(accepted).toBeGreaterThan(5);
