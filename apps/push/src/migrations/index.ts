@@ -1,5 +1,11 @@
+import { SendLedgerRetries1765000000000 } from '@reclaim/delivery';
 import { CreateSuppressionView1764300000000 } from '@reclaim/suppression';
 import { SendLedger1764300000003 } from './1764300000003-send-ledger';
 import { PushSubscriptions1764600000000 } from './1764600000000-push-subscriptions';
 
-export const migrations = [CreateSuppressionView1764300000000, SendLedger1764300000003, PushSubscriptions1764600000000];
+export const migrations = [
+  CreateSuppressionView1764300000000,
+  SendLedger1764300000003,
+  PushSubscriptions1764600000000,
+  SendLedgerRetries1765000000000,
+];
