@@ -81,7 +81,10 @@ describe(`${EmailDeliveryService.name} when SMTP fails`, () => {
 
   beforeAll(async () => {
     gate = new SwitchableSmtpPort(await freePort());
-    t = await startEmailApp('email-smtp', `smtp://127.0.0.1:${gate.port}`);
+    t = await startEmailApp('email-smtp', `smtp://127.0.0.1:${gate.port}`, {
+      TOUCH_RETRY_BASE: '100ms',
+      TOUCH_RETRY_POLL_INTERVAL_MS: '50',
+    });
   });
 
   afterAll(async () => {

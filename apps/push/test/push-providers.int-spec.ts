@@ -198,6 +198,9 @@ describe('push hand-off to web push and FCM', () => {
       FCM_SERVICE_ACCOUNT_FILE: saFile,
       FCM_API_BASE_URL: services.origin,
       FCM_TOKEN_URL: `${services.origin}/token`,
+      // A web push endpoint that does not take a card is retried from the send ledger: quickly here.
+      TOUCH_RETRY_BASE: '100ms',
+      TOUCH_RETRY_POLL_INTERVAL_MS: '50',
     });
     // The local push service is on 127.0.0.1 at a random port, which the endpoint guard refuses;
     // this test-only seam lets exactly that origin through (push-endpoint-guard.int-spec.ts runs the guard as shipped).

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { envInt } from '@reclaim/core';
 import { baseConfigShape, envDuration, envPort } from '@reclaim/platform';
-import { isKnownZone, parseQuietWindow } from './touches/domain/policies/quiet-hours';
+import { isKnownZone, parseQuietWindow } from '@reclaim/delivery';
 
 const isQuietWindow = (text: string): boolean => {
   try {

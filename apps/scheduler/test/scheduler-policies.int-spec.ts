@@ -16,7 +16,7 @@ import {
 } from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { SchedulerConfig } from '../src/config';
-import { isQuiet, nextAllowedSend } from '../src/touches/domain/policies/quiet-hours';
+import { isQuiet, nextAllowedSend } from '@reclaim/delivery';
 
 const SCALE = 0.0001; // business 4 h (the minimum gap) → 1.44 s
 const MIN_GAP_MS = Math.round(4 * HOUR_MS * SCALE);

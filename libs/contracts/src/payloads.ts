@@ -113,6 +113,10 @@ export const TouchDue = z.object({
   abandonedAt: Timestamp.optional(),
   /** The cart's last shopper activity before the abandonment (from the abandonment). */
   lastActivityAt: Timestamp.optional(),
+  /**
+   * When the scheduler let the touch go: its planned moment, or the later one its policies
+   * deferred it to. A channel attempts it until dueAt + TOUCH_MAX_AGE at the latest.
+   */
   dueAt: Timestamp,
 });
 export type TouchDue = z.infer<typeof TouchDue>;

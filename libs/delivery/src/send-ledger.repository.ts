@@ -14,6 +14,10 @@ export interface LedgerRow {
   reason: string | null;
   attempts: number;
   providerMessageId: string | null;
+  /** Times the recipient turned the touch away for now (retried from the ledger; capped). */
+  retries: number;
+  /** Set while the ledger owns the touch: when it is next attempted (retry, quiet hours). */
+  nextAttemptAt: Date | null;
 }
 
 interface RawRow {
@@ -26,9 +30,12 @@ interface RawRow {
   reason: string | null;
   attempts: number;
   provider_message_id: string | null;
+  retries: number;
+  next_attempt_at: Date | null;
 }
 
-const COLUMNS = 'touch_id, abandonment_id, store_id, cart_id, sequence, status, reason, attempts, provider_message_id';
+const COLUMNS =
+  'touch_id, abandonment_id, store_id, cart_id, sequence, status, reason, attempts, provider_message_id, retries, next_attempt_at';
 
 const toRow = (r: RawRow): LedgerRow => ({
   touchId: r.touch_id,
@@ -40,6 +47,8 @@ const toRow = (r: RawRow): LedgerRow => ({
   reason: r.reason,
   attempts: r.attempts,
   providerMessageId: r.provider_message_id,
+  retries: r.retries,
+  nextAttemptAt: r.next_attempt_at,
 });
 
 /** Columns of a channel's own ledger that a move also writes (SMS segments, the push transport). */
@@ -57,14 +66,14 @@ const COLUMN_NAME = /^[a-z][a-z0-9_]*$/;
 export class SendLedgerRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Inserts the touch as pending, or returns the row it already has. */
+  /** Inserts the touch as pending (with its payload, for retries from the ledger), or returns the row it already has. */
   async claim(touch: TouchDue): Promise<LedgerRow> {
     const rows: RawRow[] = await this.query(
-      `INSERT INTO send_ledger (touch_id, abandonment_id, store_id, cart_id, sequence, status)
-       VALUES ($1, $2, $3, $4, $5, 'pending')
-       ON CONFLICT (touch_id) DO UPDATE SET touch_id = send_ledger.touch_id
+      `INSERT INTO send_ledger (touch_id, abandonment_id, store_id, cart_id, sequence, status, touch)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6)
+       ON CONFLICT (touch_id) DO UPDATE SET touch = COALESCE(send_ledger.touch, EXCLUDED.touch)
        RETURNING ${COLUMNS}`,
-      [touch.touchId, touch.abandonmentId, touch.storeId, touch.cartId, touch.sequence],
+      [touch.touchId, touch.abandonmentId, touch.storeId, touch.cartId, touch.sequence, JSON.stringify(touch)],
     );
     const row = rows[0];
     if (!row) throw new Error(`send ledger claim returned no row for ${touch.touchId}`);
@@ -116,6 +125,49 @@ export class SendLedgerRepository {
        WHERE touch_id = $1 AND status = 'pending'`,
       [touchId, reason],
     );
+  }
+
+  /**
+   * The ledger takes the touch over: pending (from pending, or from sending when the provider
+   * certainly took nothing), next attempted at `at`. `countRetry`: the recipient turned it away
+   * (counts towards TOUCH_MAX_ATTEMPTS); otherwise a deferral or an outage that does not count.
+   */
+  async scheduleAttempt(touchId: string, at: Date, reason: string, countRetry: boolean): Promise<boolean> {
+    const result: [unknown[], number] = await this.query(
+      `UPDATE send_ledger SET status = 'pending', next_attempt_at = $2, reason = $3,
+         retries = retries + $4, updated_at = now()
+       WHERE touch_id = $1 AND status = ANY($5)`,
+      [touchId, at, reason, countRetry ? 1 : 0, ['pending', ...sourcesOf('pending')]],
+    );
+    return result[1] === 1;
+  }
+
+  /** The recipient turned the touch away and it gets no further attempt: counted, back to pending to be settled. */
+  async recordRefusal(touchId: string, reason: string): Promise<void> {
+    await this.query(
+      `UPDATE send_ledger SET status = 'pending', reason = $2, retries = retries + 1, updated_at = now()
+       WHERE touch_id = $1 AND status = ANY($3)`,
+      [touchId, reason, ['pending', ...sourcesOf('pending')]],
+    );
+  }
+
+  /**
+   * Up to `limit` touches whose next attempt is due at `now` (pending), or whose attempt from the
+   * ledger died mid-send (sending, its lease run out: it is then reported `unknown`, never resent).
+   * Each is leased until `now + leaseMs` so no other pass takes it meanwhile.
+   */
+  async claimDueAttempts(now: Date, limit: number, leaseMs: number): Promise<TouchDue[]> {
+    // An UPDATE answers [rows, count] through TypeORM's Postgres driver.
+    const [rows]: [Array<{ touch: TouchDue }>, number] = await this.query(
+      `UPDATE send_ledger SET next_attempt_at = $3
+       WHERE touch_id IN (
+         SELECT touch_id FROM send_ledger
+         WHERE next_attempt_at <= $1 AND status IN ('pending', 'sending') AND touch IS NOT NULL
+         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING touch`,
+      [now, limit, new Date(now.getTime() + leaseMs)],
+    );
+    return rows.map((r) => r.touch);
   }
 
   private async move(

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EmailDeliveryService } from './email-delivery.service';
-import { SendLedgerRepository } from '@reclaim/delivery';
+import { LedgerRetryLoop, SendLedgerRepository } from '@reclaim/delivery';
+import { EMAIL_CONFIG, type EmailConfig } from '../config';
 import { SmtpMailer } from './smtp-mailer';
 import { TouchDueConsumer } from './touch-due.consumer';
 import { IncentiveCodesRepository } from '../incentives/incentive-codes.repository';
@@ -10,6 +11,18 @@ import { ProductFactsModule } from '../products/product-facts.module';
 @Module({
   imports: [ProductFactsModule],
   controllers: [TouchDueConsumer],
-  providers: [EmailDeliveryService, SendLedgerRepository, SmtpMailer, IncentiveService, IncentiveCodesRepository],
+  providers: [
+    EmailDeliveryService,
+    SendLedgerRepository,
+    SmtpMailer,
+    IncentiveService,
+    IncentiveCodesRepository,
+    {
+      provide: LedgerRetryLoop,
+      inject: [EmailDeliveryService, EMAIL_CONFIG],
+      useFactory: (delivery: EmailDeliveryService, config: EmailConfig) =>
+        new LedgerRetryLoop('email', delivery, { intervalMs: config.TOUCH_RETRY_POLL_INTERVAL_MS }),
+    },
+  ],
 })
 export class DeliveryModule {}

@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Contracts, resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage } from '@reclaim/core';
-import { decideOnClaim, DeliveryReporter, SendLedgerRepository, SuppressionCheckStaleError } from '@reclaim/delivery';
+import {
+  attemptPolicyOf,
+  DeliveryReporter,
+  LedgerAttempts,
+  SendLedgerRepository,
+  SuppressionCheckStaleError,
+  type AttemptSource,
+  type LedgerDelivery,
+} from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
@@ -14,7 +22,7 @@ import { unsubscribeToken } from '../content/domain/links';
 import { SmtpUnavailableError } from './domain/delivery-errors';
 import { returnPathFor } from '../bounces/domain/return-path';
 import { addressStop } from './domain/address-stop';
-import { classifySmtpFailure, deadAddressStatus } from './domain/smtp-failure';
+import { classifySmtpFailure, deadAddressStatus, isRecipientDeferral } from './domain/smtp-failure';
 import { SmtpMailer, smtpErrorFacts, type ComposedEmail, type SmtpSession } from './smtp-mailer';
 import type { IssuedCode } from '../incentives/incentive-codes.repository';
 import { IncentiveService } from '../incentives/incentive.service';
@@ -23,14 +31,17 @@ import { IncentiveService } from '../incentives/incentive.service';
 const FRESH_CHECK_ROUNDS = 3;
 
 /**
- * One due email touch, end to end: claim the ledger row, pass the suppression barrier, render,
- * send, record, publish the delivery. Redelivery never sends twice; a touch whose previous attempt
- * died between handing the message to SMTP and recording it is reported `unknown`, never resent.
+ * One due email touch, end to end: claim the ledger row, pass the suppression barrier, check the
+ * touch's deadline, attempts and quiet hours, render, send, record, publish the delivery.
+ * Redelivery never sends twice; a touch whose previous attempt died between handing the message
+ * to SMTP and recording it is reported `unknown`, never resent. A recipient that turns the message
+ * away for now is retried later from the send ledger (ADR 0006).
  */
 @Injectable()
-export class EmailDeliveryService {
+export class EmailDeliveryService implements LedgerDelivery {
   private readonly logger = new Logger(EmailDeliveryService.name);
   private readonly reports: DeliveryReporter;
+  readonly attempts: LedgerAttempts;
   private readonly renderer = new EmailRenderer();
   private readonly fromDomain: string;
 
@@ -45,17 +56,18 @@ export class EmailDeliveryService {
     private readonly content: EmailContent,
   ) {
     this.reports = new DeliveryReporter('email', ledger, publisher, this.logger);
+    this.attempts = new LedgerAttempts(
+      ledger,
+      this.reports,
+      attemptPolicyOf(config, config.EMAIL_QUIET_HOURS),
+      config.STORE_TIMEZONE,
+      this.logger,
+    );
     this.fromDomain = /@([^>\s]+)>?\s*$/.exec(config.EMAIL_FROM)?.[1] ?? 'reclaim.local';
   }
 
-  async deliver(touch: TouchDue): Promise<void> {
-    const row = await this.ledger.claim(touch);
-    const decision = decideOnClaim(row.status);
-    if (decision.action === 'report') return this.reports.report(touch, decision.status, row);
-    if (decision.action === 'mark_unknown') {
-      await this.ledger.markUnknown(touch.touchId, 'interrupted_while_sending');
-      return this.reports.reportCurrent(touch);
-    }
+  async deliver(touch: TouchDue, source: AttemptSource = 'topic'): Promise<void> {
+    if (!(await this.attempts.claim(touch, source))) return;
 
     const email = touch.customer.email;
     if (!email) return this.reports.finish(touch, 'skipped', 'no_email_address');
@@ -67,6 +79,8 @@ export class EmailDeliveryService {
     // hand-off below still decides the send.
     const early = await this.checkSuppressions(touch, email);
     if (early.suppressed) return this.reports.finish(touch, 'skipped', `suppressed:${early.reason}`);
+    // Deadline, attempts and quiet hours, before any code is issued or SMTP contacted.
+    if (!(await this.attempts.mayAttempt(touch))) return;
     // Today's stock and prices over the snapshot; nothing buyable → no message (and no code issued).
     const cart = await this.currentCart(touch);
     if (!stockView(cart)) return this.reports.finish(touch, 'skipped', 'nothing_in_stock');
@@ -143,6 +157,8 @@ export class EmailDeliveryService {
       const facts = smtpErrorFacts(error);
       const kind = classifySmtpFailure(facts);
       const reason = `smtp_${facts.responseCode ?? facts.code ?? 'error'}`;
+      // This recipient's server said "not now": retried from the ledger, the partition moves on.
+      if (kind === 'transient' && isRecipientDeferral(facts)) return this.attempts.retryLater(touch, reason);
       if (kind === 'transient') {
         await this.ledger.releaseForRetry(touch.touchId, reason);
         throw new SmtpUnavailableError(`SMTP did not take touch ${touch.touchId}: ${errorMessage(error)}`, {

@@ -1,3 +1,4 @@
+import { SendLedgerRetries1765000000000 } from '@reclaim/delivery';
 import { CreateSuppressionView1764300000000 } from '@reclaim/suppression';
 import { SendLedger1764300000001 } from './1764300000001-send-ledger';
 import { IncentiveCodes1764400000000 } from './1764400000000-incentive-codes';
@@ -10,4 +11,5 @@ export const migrations = [
   IncentiveCodes1764400000000,
   ProductFacts1764500000000,
   LedgerRecipient1764900000000,
+  SendLedgerRetries1765000000000,
 ];

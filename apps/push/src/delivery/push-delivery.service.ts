@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage, parseRetryAfter } from '@reclaim/core';
-import { decideOnClaim, DeliveryReporter, SendLedgerRepository, SuppressionCheckStaleError } from '@reclaim/delivery';
+import {
+  attemptPolicyOf,
+  DeliveryReporter,
+  LedgerAttempts,
+  SendLedgerRepository,
+  SuppressionCheckStaleError,
+  type AttemptSource,
+  type LedgerDelivery,
+} from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { PUSH_CONFIG, type PushConfig } from '../config';
@@ -48,11 +56,14 @@ const parseJson = (body: Buffer): unknown => {
  * suppression barrier within the freshness bound, write the request, record what the push service
  * said, publish the delivery. Redelivery never sends twice; a touch whose previous attempt died
  * between writing the request and recording the answer is reported `unknown`, never resent.
+ * Deadline, attempts and quiet hours are checked before the push service is contacted; a web push
+ * endpoint that does not take the card for now is retried later from the send ledger (ADR 0006).
  */
 @Injectable()
-export class PushDeliveryService {
+export class PushDeliveryService implements LedgerDelivery {
   private readonly logger = new Logger(PushDeliveryService.name);
   private readonly reports: DeliveryReporter;
+  readonly attempts: LedgerAttempts;
   private readonly connector: HttpsConnector;
   private readonly webPush: WebPushRequests | undefined;
   private readonly fcm: FcmClient | undefined;
@@ -68,20 +79,21 @@ export class PushDeliveryService {
     private readonly cards: PushCardsRepository,
   ) {
     this.reports = new DeliveryReporter('push', ledger, publisher, this.logger);
+    this.attempts = new LedgerAttempts(
+      ledger,
+      this.reports,
+      attemptPolicyOf(config, config.PUSH_QUIET_HOURS),
+      config.STORE_TIMEZONE,
+      this.logger,
+    );
     this.connector = new HttpsConnector(config.PUSH_EXTRA_CA_FILE, config.PUSH_REQUEST_TIMEOUT_MS);
     this.webPush = config.webPush && new WebPushRequests(config.webPush, config.PUSH_TTL);
     this.fcm = config.fcm && new FcmClient(config.fcm, config.FCM_API_BASE_URL, this.connector, config.PUSH_TTL);
     this.transports = [...(this.webPush ? ['web_push' as const] : []), ...(this.fcm ? ['fcm' as const] : [])];
   }
 
-  async deliver(touch: TouchDue): Promise<void> {
-    const row = await this.ledger.claim(touch);
-    const decision = decideOnClaim(row.status);
-    if (decision.action === 'report') return this.reports.report(touch, decision.status, row);
-    if (decision.action === 'mark_unknown') {
-      await this.ledger.markUnknown(touch.touchId, 'interrupted_while_sending');
-      return this.reports.reportCurrent(touch);
-    }
+  async deliver(touch: TouchDue, source: AttemptSource = 'topic'): Promise<void> {
+    if (!(await this.attempts.claim(touch, source))) return;
 
     if (this.transports.length === 0) {
       // Nothing can go out; still say when the cart was stopped anyway.
@@ -114,6 +126,8 @@ export class PushDeliveryService {
       const why = this.guard.problem(subscription.endpoint);
       if (why) return this.refuse(touch, subscription.endpoint, why);
     }
+    // Deadline, attempts and quiet hours on the recipient's clock, before the push service is contacted.
+    if (!(await this.attempts.mayAttempt(touch))) return;
     const card = this.card(touch);
     const request = await this.prepare(touch, subscription, card);
     if (!request) return;
@@ -213,6 +227,11 @@ export class PushDeliveryService {
         return undefined;
       }
       const reason = error instanceof HandoffFailure ? classifyHandoffFailure(error).reason : 'push_unreachable';
+      // A web push endpoint is this subscriber's own: retried from the ledger, the partition moves on.
+      if (subscription.transport === 'web_push') {
+        await this.attempts.retryLater(touch, reason);
+        return undefined;
+      }
       await this.ledger.recordFailedAttempt(touch.touchId, reason);
       throw new PushProviderUnavailableError(
         `push service unreachable for touch ${touch.touchId}: ${errorMessage(error)}`,
@@ -293,6 +312,9 @@ export class PushDeliveryService {
         await this.ledger.markUnknown(touch.touchId, outcome.reason);
         break;
       case 'retry':
+        // A web push endpoint (429, 5xx) is this subscriber's own: retried later from the ledger.
+        if (subscription.transport === 'web_push')
+          return this.attempts.retryLater(touch, outcome.reason, outcome.retryAfterMs);
         if (outcome.renewAccessToken) this.fcm?.forgetAccessToken();
         await this.ledger.releaseForRetry(touch.touchId, outcome.reason);
         throw new PushProviderUnavailableError(`push service did not take touch ${touch.touchId}: ${outcome.reason}`, {

@@ -16,7 +16,7 @@ import { claimInbox } from '@reclaim/persistence';
 import { CLOCK } from '../clock';
 import type { RecentSend } from './domain/policies/caps';
 import { decide, type PolicySettings } from './domain/policies/deferral';
-import { resolveZone, type QuietWindow } from './domain/policies/quiet-hours';
+import { resolveZone, type QuietWindow } from '@reclaim/delivery';
 import { suppressionFor, touchesCancelledBy } from './domain/suppression-rules';
 import {
   abandonmentScopes,
@@ -235,7 +235,10 @@ export class TouchSchedulerService {
           this.policy,
         );
         if (decision.kind === 'send') {
-          messages.push(this.publisher.message(touchContractFor[touch.channel], touch.payload));
+          // dueAt says when the touch was let go: the planned moment, or the one a deferral moved it to
+          // (the channels measure a touch's age from it; staleness before that is judged above).
+          const payload = { ...touch.payload, dueAt: touch.dueAt.toISOString() };
+          messages.push(this.publisher.message(touchContractFor[touch.channel], payload));
           outcomes.push({ touchId: touch.touchId, status: 'dispatched', reason: null });
           // Later touches of this batch see this one (one message per shopper at a time).
           sends.push({

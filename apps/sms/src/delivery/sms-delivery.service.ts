@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Contracts, resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
 import { errorMessage } from '@reclaim/core';
-import { decideOnClaim, DeliveryReporter, SuppressionCheckStaleError } from '@reclaim/delivery';
+import {
+  attemptPolicyOf,
+  DeliveryReporter,
+  LedgerAttempts,
+  SuppressionCheckStaleError,
+  type AttemptSource,
+  type LedgerDelivery,
+} from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, SuppressionView } from '@reclaim/suppression';
 import { SMS_CONFIG, type SmsConfig } from '../config';
@@ -22,6 +29,7 @@ import {
   type SmsSession,
 } from '../provider/sms-provider';
 import { SmsProviderUnavailableError } from './domain/delivery-errors';
+import { isRecipientDeferral } from './domain/recipient-deferral';
 import { SmsSendLedgerRepository } from './send-ledger.repository';
 
 /** The honest answer when no provider (or no sender for the touch's store) is configured. */
@@ -36,12 +44,15 @@ const FRESH_CHECK_ROUNDS = 3;
  * suppressions once more (fresh), write the request within the freshness bound, record, publish
  * the delivery. Redelivery never sends twice; a touch whose attempt died (or lost the answer)
  * after the request was written is reported `unknown` and never resent — the provider has no
- * idempotency key.
+ * idempotency key. The touch's deadline, attempts and the recipient's quiet hours are checked
+ * before the provider is contacted; a refusal of this one message for now is retried later from
+ * the send ledger (ADR 0006).
  */
 @Injectable()
-export class SmsDeliveryService {
+export class SmsDeliveryService implements LedgerDelivery {
   private readonly logger = new Logger(SmsDeliveryService.name);
   private readonly reports: DeliveryReporter;
+  readonly attempts: LedgerAttempts;
 
   constructor(
     @Inject(SMS_CONFIG) private readonly config: SmsConfig,
@@ -51,16 +62,17 @@ export class SmsDeliveryService {
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
   ) {
     this.reports = new DeliveryReporter('sms', ledger, publisher, this.logger);
+    this.attempts = new LedgerAttempts(
+      ledger,
+      this.reports,
+      attemptPolicyOf(config, config.SMS_QUIET_HOURS),
+      config.STORE_TIMEZONE,
+      this.logger,
+    );
   }
 
-  async deliver(touch: TouchDue): Promise<void> {
-    const row = await this.ledger.claim(touch);
-    const decision = decideOnClaim(row.status);
-    if (decision.action === 'report') return this.reports.report(touch, decision.status, row);
-    if (decision.action === 'mark_unknown') {
-      await this.ledger.markUnknown(touch.touchId, 'interrupted_while_sending');
-      return this.reports.reportCurrent(touch);
-    }
+  async deliver(touch: TouchDue, source: AttemptSource = 'topic'): Promise<void> {
+    if (!(await this.attempts.claim(touch, source))) return;
 
     // A suppressed touch says so whatever the configuration; it never costs a connection.
     const early = await this.checkSuppressions(touch);
@@ -72,6 +84,8 @@ export class SmsDeliveryService {
 
     const content = this.compose(touch, store);
     if (!content) return this.reports.finish(touch, 'failed', 'message_too_long');
+    // Deadline, attempts and quiet hours on the recipient's clock, before the provider is contacted.
+    if (!(await this.attempts.mayAttempt(touch))) return;
 
     // The connection is up before the last check, so only writing the request follows it (ADR 0005).
     const session = await this.openProvider(touch);
@@ -150,6 +164,9 @@ export class SmsDeliveryService {
         error instanceof SmsProviderError ? error.facts : { stage: 'after_write', networkCode: 'unexpected' };
       const kind = classifyProviderFailure(facts);
       const reason = failureReason(facts);
+      if (kind === 'transient' && isRecipientDeferral(facts)) {
+        return this.attempts.retryLater(touch, reason, facts.retryAfterMs);
+      }
       if (kind === 'transient') {
         await this.ledger.releaseForRetry(touch.touchId, reason);
         throw new SmsProviderUnavailableError(`provider did not take touch ${touch.touchId}: ${errorMessage(error)}`, {

@@ -1,4 +1,4 @@
-import { classifySmtpFailure, deadAddressStatus } from './smtp-failure';
+import { classifySmtpFailure, deadAddressStatus, isRecipientDeferral } from './smtp-failure';
 
 describe(classifySmtpFailure.name, () => {
   const sut = classifySmtpFailure;
@@ -58,5 +58,22 @@ describe(deadAddressStatus.name, () => {
     expect(sut(rcpt('450 4.1.1 mailbox temporarily unavailable'))).toBeUndefined();
     expect(sut({ ...rcpt('550 5.1.1 user unknown'), command: 'MAIL FROM' })).toBeUndefined();
     expect(sut({ code: 'EMESSAGE', command: 'DATA', responseCode: 554, response: '554 5.1.1 x' })).toBeUndefined();
+  });
+});
+
+describe(isRecipientDeferral.name, () => {
+  const sut = isRecipientDeferral;
+
+  it('is a 4xx for the recipient at RCPT TO or after the data', () => {
+    expect(sut({ responseCode: 451, command: 'RCPT TO', response: '451 4.7.1 greylisted' })).toBe(true);
+    expect(sut({ responseCode: 452, command: 'RCPT TO', response: '452 4.2.2 mailbox full' })).toBe(true);
+    expect(sut({ responseCode: 450, command: 'DATA', response: '450 4.2.1 mailbox busy' })).toBe(true);
+  });
+
+  it('is not the server going away, nor anything before the envelope, nor a permanent refusal', () => {
+    expect(sut({ responseCode: 421, command: 'RCPT TO', response: '421 4.3.2 shutting down' })).toBe(false);
+    expect(sut({ responseCode: 451, command: 'MAIL FROM' })).toBe(false);
+    expect(sut({ code: 'ECONNECTION', command: 'CONN' })).toBe(false);
+    expect(sut({ responseCode: 550, command: 'RCPT TO', response: '550 5.1.1 no such user' })).toBe(false);
   });
 });

@@ -63,3 +63,15 @@ export function deadAddressStatus(e: SmtpErrorFacts): string | undefined {
 export function isDeadAddressStatus(status: string): boolean {
   return DEAD_ADDRESS_STATUSES.has(status);
 }
+
+/**
+ * A transient refusal that concerns this message's recipient rather than the server (ADR 0006):
+ * a 4xx reply to RCPT TO or to the message data (greylisting, 452 mailbox full, a busy mailbox).
+ * It is retried later from the send ledger, so it never holds up other shoppers' messages. A 421
+ * (the server is closing) and everything before the envelope (connection, greeting, MAIL FROM)
+ * concern the server: retried in place, like any outage.
+ */
+export function isRecipientDeferral(e: SmtpErrorFacts): boolean {
+  const code = e.responseCode ?? 0;
+  return code >= 400 && code < 500 && code !== 421 && (e.command === 'RCPT TO' || e.command === 'DATA');
+}

@@ -1,6 +1,6 @@
 import type { Channel } from '@reclaim/contracts';
 import { checkCaps, type CapSettings, type RecentSend } from './caps';
-import { nextAllowedSend, type QuietWindow } from './quiet-hours';
+import { nextAllowedSend, staleAfterDeferral, type QuietWindow } from '@reclaim/delivery';
 
 export type DeferReason = 'quiet_hours' | 'min_gap' | 'daily_cap';
 
@@ -63,7 +63,7 @@ export function decide(
   }
   const [first] = reasons;
   if (first === undefined) return { kind: 'send' };
-  if (at.getTime() > touch.originalDueAt.getTime() + settings.maxDeferralMs) {
+  if (staleAfterDeferral(at, touch.originalDueAt, settings.maxDeferralMs)) {
     return { kind: 'skip', reason: `stale_after_deferral:${first}` };
   }
   // Not stable after MAX_POLICY_ROUNDS: defer to where we got; it is judged again when due.
