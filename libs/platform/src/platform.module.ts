@@ -60,18 +60,28 @@ export const REDACT_PATHS = [
 ];
 
 /**
+ * A component's state: `up` is liveness; `ready` (default: `up`) is false while it cannot make
+ * progress for now, e.g. a consumer waiting for an unavailable dependency (ADR 0003).
+ */
+export interface HealthProbeResult {
+  up: boolean;
+  ready?: boolean;
+  detail: string;
+}
+
+/**
  * Extra consumers a service runs besides its transport (e.g. the suppression view) register a
  * health probe here; /health and /health/live then include them.
  */
 @Injectable()
 export class HealthRegistry {
-  private readonly probes = new Map<string, () => { up: boolean; detail: string }>();
+  private readonly probes = new Map<string, () => HealthProbeResult>();
 
-  register(name: string, probe: () => { up: boolean; detail: string }): void {
+  register(name: string, probe: () => HealthProbeResult): void {
     this.probes.set(name, probe);
   }
 
-  entries(): Array<[string, () => { up: boolean; detail: string }]> {
+  entries(): Array<[string, () => HealthProbeResult]> {
     return [...this.probes];
   }
 }
@@ -109,22 +119,28 @@ class HealthController {
     private readonly registry: HealthRegistry,
   ) {}
 
-  /** Liveness: the process works and its consumer has not crashed for good. */
+  /**
+   * Liveness: the process works and its consumers have not crashed for good (a consumer waiting
+   * for a dependency is alive).
+   */
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([() => this.consumerCheck(), ...this.registeredChecks()]);
+    return this.health.check([() => this.consumerCheck('live'), ...this.registeredChecks('live')]);
   }
 
-  /** Readiness (also at /health): Kafka answers, Postgres answers, the consumer runs. */
+  /**
+   * Readiness (also at /health): Kafka answers, Postgres answers, the consumers run and none waits
+   * for an unavailable dependency.
+   */
   @Get()
   @HealthCheck()
   ready() {
     return this.health.check([
       () => this.kafkaCheck(),
       () => this.postgresCheck(),
-      () => this.consumerCheck(),
-      ...this.registeredChecks(),
+      () => this.consumerCheck('ready'),
+      ...this.registeredChecks('ready'),
     ]);
   }
 
@@ -155,19 +171,22 @@ class HealthController {
     }
   }
 
-  private registeredChecks() {
-    return this.registry.entries().map(([name, probe]) => () => {
-      const ind = this.indicator.check(name);
-      const { up, detail } = probe();
-      return up ? ind.up({ detail }) : ind.down({ detail });
-    });
+  private registeredChecks(mode: 'live' | 'ready') {
+    return this.registry.entries().map(
+      ([name, probe]) =>
+        () =>
+          this.probeCheck(name, probe(), mode),
+    );
   }
 
-  private consumerCheck() {
-    const ind = this.indicator.check('consumer');
-    if (!this.transport) return ind.up({ used: false });
-    const { up, detail } = this.transport.health();
-    return up ? ind.up({ detail }) : ind.down({ detail });
+  private consumerCheck(mode: 'live' | 'ready') {
+    if (!this.transport) return this.indicator.check('consumer').up({ used: false });
+    return this.probeCheck('consumer', this.transport.health(), mode);
+  }
+
+  private probeCheck(name: string, { up, ready, detail }: HealthProbeResult, mode: 'live' | 'ready') {
+    const ind = this.indicator.check(name);
+    return (mode === 'live' ? up : up && ready !== false) ? ind.up({ detail }) : ind.down({ detail });
   }
 }
 
