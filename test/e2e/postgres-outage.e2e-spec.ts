@@ -170,6 +170,8 @@ describe('PostgreSQL outage under traffic: delayed, never lost, never doubled, n
     };
   };
 
+  const ingestionAnswers = new Set<number>();
+
   /** Posts like a storefront does: a 5xx or a refused connection is retried with the same ids. */
   const postUntilAccepted = async (events: unknown[]): Promise<{ attempts: number }> => {
     let attempts = 0;
@@ -181,6 +183,7 @@ describe('PostgreSQL outage under traffic: delayed, never lost, never doubled, n
           headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
           body: JSON.stringify({ events }),
         });
+        if (res.status !== 202) ingestionAnswers.add(res.status);
         if (res.status >= 400 && res.status < 500) throw new Error(`refused: ${res.status} ${await res.text()}`);
         return res.status === 202;
       },
@@ -297,6 +300,9 @@ describe('PostgreSQL outage under traffic: delayed, never lost, never doubled, n
       const sent = deliveries().filter((d) => d.cartId === c.cartId && d.status === 'sent').length;
       expect({ shopper: c.email, mails: smtp.to(c.email).length }).toEqual({ shopper: c.email, mails: sent });
     }
+
+    // Ingestion turned the batches posted during the cut away as "retry later", never as an error.
+    expect([...ingestionAnswers]).toEqual([503]);
 
     // Nothing dead-lettered.
     expect(observed.records.filter((r) => deadLetterTopics.includes(r.topic)).map((r) => r.headers)).toEqual([]);
