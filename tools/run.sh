@@ -136,8 +136,13 @@ case "$cmd" in
   kafka-stop)
     node tools/kafka/broker.mjs stop
     ;;
+  dlq)
+    # Talks to the deployment's broker (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX): never starts one.
+    build
+    node dist/tools/dlq/dlq.js "$@"
+    ;;
   *)
-    echo "usage: tools/run.sh {build|typecheck|lint|docs-check|test|dev|demo|bench|kafka-start|kafka-stop}" >&2
+    echo "usage: tools/run.sh {build|typecheck|lint|docs-check|test|dev|demo|bench|kafka-start|kafka-stop|dlq}" >&2
     exit 64
     ;;
 esac

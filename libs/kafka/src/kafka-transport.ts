@@ -5,7 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs';
 import { InvalidInputError } from '@reclaim/core';
 import type { IncomingRecord } from './records';
-import { RecordConsumer, type RecordConsumerOptions } from './record-consumer';
+import { RecordConsumer, type ConsumerHealth, type RecordConsumerOptions } from './record-consumer';
 import type { KafkaSettings } from './settings';
 
 export class KafkaRecordContext extends BaseRpcContext<[IncomingRecord]> {
@@ -46,8 +46,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     super();
   }
 
-  health(): { up: boolean; detail: string } {
-    return this.consumer?.health() ?? { up: false, detail: 'transport not started' };
+  health(): ConsumerHealth {
+    return this.consumer?.health() ?? { up: false, ready: false, detail: 'transport not started' };
   }
 
   listen(callback: (error?: unknown) => void): void {

@@ -46,15 +46,41 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Longest wait a dependency's `Retry-After` may impose on a partition before the next attempt. */
 export const MAX_RETRY_AFTER_MS = 60_000;
+/** The exponential backoff's base (the ceiling of the first retry's wait) and cap. */
+export const RETRY_BASE_MS = 200;
+export const RETRY_CAP_MS = 5_000;
 const HEARTBEAT_STEP_MS = 3_000;
 
 /**
- * The wait before retry `attempt` (1-based): exponential from 200 ms to 5 s, or longer when the
- * dependency said when to come back (`Retry-After`), up to MAX_RETRY_AFTER_MS.
+ * The wait before retry `attempt` (1-based), with full jitter: uniform in
+ * [0, min(RETRY_CAP_MS, RETRY_BASE_MS·2^(attempt−1))), so consumers that failed together do not
+ * come back together — but never sooner than the dependency asked (`Retry-After`, up to
+ * MAX_RETRY_AFTER_MS). `random` returns a number in [0, 1) (injectable for tests).
  */
-export function retryDelay(attempt: number, retryAfterMs?: number): number {
-  const backoff = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
-  return retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+export function retryDelay(attempt: number, retryAfterMs?: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(Math.max(attempt, 1) - 1, 10));
+  const jittered = Math.floor(random() * ceiling);
+  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+}
+
+/** kafkajs error types that mean the group is rebalancing or forgot this member: rejoin now. */
+const REJOIN_ERROR_TYPES = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
+const mustRejoin = (error: unknown): boolean =>
+  error instanceof Error && REJOIN_ERROR_TYPES.has(String((error as Error & { type?: unknown }).type));
+
+/**
+ * A consumer's state for /health: `up` (liveness) while it runs and has not crashed for good;
+ * `ready` also needs no record to be waiting for an unavailable dependency.
+ */
+export interface ConsumerHealth {
+  up: boolean;
+  ready: boolean;
+  detail: string;
 }
 
 /**
@@ -84,6 +110,8 @@ export class RecordConsumer {
   private running = false;
   private crashed: string | undefined;
   private readonly assigned = new Set<string>();
+  /** Records waiting for an unavailable dependency (`topic/partition@offset` → since, why). */
+  private readonly waiting = new Map<string, { since: number; error: string }>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -95,11 +123,24 @@ export class RecordConsumer {
     return groupFor(this.settings, this.options.groupId);
   }
 
-  /** Healthy while running and not crashed for good. */
-  health(): { up: boolean; detail: string } {
-    if (this.crashed) return { up: false, detail: `consumer crashed: ${this.crashed}` };
-    if (!this.running) return { up: false, detail: 'consumer not running' };
-    return { up: true, detail: `group ${this.groupId}, ${this.assigned.size} partitions` };
+  /**
+   * Up (alive) while running and not crashed for good; ready unless a record is waiting for an
+   * unavailable dependency (a retriable AppError): the consumer then makes no progress, and says so.
+   */
+  health(): ConsumerHealth {
+    if (this.crashed) return { up: false, ready: false, detail: `consumer crashed: ${this.crashed}` };
+    if (!this.running) return { up: false, ready: false, detail: 'consumer not running' };
+    const [first] = this.waiting;
+    if (first) {
+      const [at, { since, error }] = first;
+      const seconds = Math.round((Date.now() - since) / 1000);
+      return {
+        up: true,
+        ready: false,
+        detail: `group ${this.groupId}: ${this.waiting.size} record(s) waiting for a dependency, ${at} for ${seconds} s: ${error}`,
+      };
+    }
+    return { up: true, ready: true, detail: `group ${this.groupId}, ${this.assigned.size} partitions` };
   }
 
   async start(): Promise<void> {
@@ -204,7 +245,11 @@ export class RecordConsumer {
     payload.resolveOffset(batch.lastOffset());
   }
 
-  /** One record until it is handled or dead-lettered (retriable errors are retried in place). */
+  /**
+   * One record until it is handled or dead-lettered. Retriable errors are retried in place, the
+   * partition waiting (heartbeats keep the membership; nothing behind the record is read, nothing
+   * committed); while a dependency is unavailable the consumer reports not-ready.
+   */
   private async handle(
     topic: string,
     partition: number,
@@ -224,32 +269,40 @@ export class RecordConsumer {
       headers: message.headers ?? {},
       timestamp: message.timestamp,
     };
+    const at = `${topic}/${partition}@${message.offset}`;
+    try {
+      await this.handleUntilSettled(record, at, heartbeat);
+    } finally {
+      this.waiting.delete(at);
+    }
+  }
+
+  private async handleUntilSettled(record: IncomingRecord, at: string, heartbeat: () => Promise<void>): Promise<void> {
     const maxUnclassified = this.options.maxUnclassifiedAttempts ?? 5;
     let unclassifiedAttempts = 0;
     let attempt = 0;
     for (;;) {
       try {
         await this.options.handler(record);
-        kafkaMetrics.messages.inc({ group: this.options.groupId, topic: logicalTopic, outcome: 'handled' });
-        break;
+        kafkaMetrics.messages.inc({ group: this.options.groupId, topic: record.logicalTopic, outcome: 'handled' });
+        if (attempt > 0) this.options.log?.('info', `handled ${at} after ${attempt} retries`);
+        return;
       } catch (error) {
         if (!this.running) throw error; // shutting down: leave the offset uncommitted
         const verdict = classifyFailure(error, this.options.classifyError);
-        const classified = verdict !== undefined;
         if (verdict && !verdict.retriable) {
           await this.deadLetter(record, verdict, 'permanent');
-          break;
+          return;
         }
-        if (!classified && ++unclassifiedAttempts >= maxUnclassified) {
+        if (!verdict && ++unclassifiedAttempts >= maxUnclassified) {
           await this.deadLetter(record, error, `unclassified error after ${unclassifiedAttempts} attempts`);
-          break;
+          return;
         }
+        // A dependency is unavailable: not ready until it answers (an outage is never dead-lettered).
+        if (verdict && !this.waiting.has(at)) this.waiting.set(at, { since: Date.now(), error: errorMessage(error) });
         attempt++;
-        kafkaMetrics.messages.inc({ group: this.options.groupId, topic: logicalTopic, outcome: 'retried' });
-        this.options.log?.('warn', `retrying ${topic}/${partition}@${message.offset}`, {
-          attempt,
-          error: errorMessage(error),
-        });
+        kafkaMetrics.messages.inc({ group: this.options.groupId, topic: record.logicalTopic, outcome: 'retried' });
+        this.options.log?.('warn', `retrying ${at}`, { attempt, error: errorMessage(error) });
         await this.waitBeforeRetry(retryDelay(attempt, verdict?.retryAfterMs), heartbeat);
         // stop() may have run while this record waited.
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
@@ -258,12 +311,19 @@ export class RecordConsumer {
     }
   }
 
-  /** Waits in short steps, heartbeating so a long wait does not cost the partition, until stopped. */
+  /**
+   * Waits in short steps, heartbeating so a long wait does not cost the partition, until stopped.
+   * A heartbeat that finds the group rebalancing (or this member forgotten) ends the wait with that
+   * error: kafkajs then rejoins at once instead of stalling the group, the offset stays
+   * uncommitted, and the record is redelivered to the partition's next owner.
+   */
   private async waitBeforeRetry(delayMs: number, heartbeat: () => Promise<void>): Promise<void> {
     const until = Date.now() + delayMs;
     do {
       await sleep(Math.min(HEARTBEAT_STEP_MS, Math.max(0, until - Date.now())));
-      await heartbeat().catch(() => undefined);
+      await heartbeat().catch((error: unknown) => {
+        if (mustRejoin(error)) throw error;
+      });
     } while (this.running && Date.now() < until);
   }
 

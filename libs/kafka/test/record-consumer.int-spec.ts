@@ -19,10 +19,11 @@ describe(RecordConsumer.name, () => {
   const input = 'input.v1';
   const dlq = 'input.dlq.v1';
   const keyed = 'keyed.v1';
+  const outage = 'outage.v1';
 
   beforeAll(async () => {
     ({ kafka, settings } = testKafka(uniquePrefix('record-consumer')));
-    await provisionTopics(kafka, settings.topicPrefix, [spec(input), spec(dlq), spec(keyed)]);
+    await provisionTopics(kafka, settings.topicPrefix, [spec(input), spec(dlq), spec(keyed), spec(outage)]);
   });
 
   async function produce(values: string[]): Promise<void> {
@@ -180,6 +181,56 @@ describe(RecordConsumer.name, () => {
         expect(handled.filter((v) => v.startsWith(k))).toEqual([`${k}1`, `${k}2`, `${k}3`]);
       expect(handled.filter((v) => v.startsWith('d'))).toEqual(['d1', 'd3']);
       await pollUntil(() => dead.records.find((r) => r.key === 'd'), { description: 'd2 dead-lettered' });
+    } finally {
+      await sut.stop();
+      await dead.stop();
+    }
+  });
+  it('waits out an unavailable dependency not-ready, then resumes by itself with the failed record first', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: settings.topicPrefix + outage,
+      messages: ['o1', 'o2', 'o3', 'o4'].map((value) => ({ key: value, value })),
+    });
+    await producer.disconnect();
+    let databaseUp = true;
+    const attempts: string[] = [];
+    const handled: string[] = [];
+    const dead = await collectTopics(kafka, [settings.topicPrefix + dlq]);
+    const sut = new RecordConsumer(kafka, settings, {
+      groupId: 'g-outage',
+      topics: [outage],
+      deadLetterTopic: dlq,
+      // A low limit: an outage must not count as "unclassified" attempts.
+      maxUnclassifiedAttempts: 2,
+      handler: (record) => {
+        const value = record.value?.toString() ?? '';
+        attempts.push(value);
+        if (value === 'o2' && attempts.length === 2) databaseUp = false; // the outage starts under o2
+        if (!databaseUp) return Promise.reject(new DependencyUnavailableError('connect ECONNREFUSED'));
+        handled.push(value);
+        return Promise.resolve();
+      },
+    });
+    expect(sut.health()).toMatchObject({ up: false, ready: false });
+    await sut.start();
+    try {
+      const waiting = await pollUntil(() => (attempts.length >= 4 ? sut.health() : undefined), {
+        description: 'several attempts at o2',
+      });
+      expect(waiting).toMatchObject({ up: true, ready: false });
+      expect(waiting.detail).toMatch(/outage\.v1\/0@1 .*ECONNREFUSED/);
+      expect(new Set(attempts.slice(1))).toEqual(new Set(['o2'])); // nothing behind o2 was read
+      expect(await committedOffset(sut.groupId, outage)).not.toBe('2');
+
+      databaseUp = true;
+      await pollUntil(async () => (await committedOffset(sut.groupId, outage)) === '4', {
+        description: 'every record handled and committed',
+      });
+      expect(handled).toEqual(['o1', 'o2', 'o3', 'o4']);
+      expect(sut.health()).toMatchObject({ up: true, ready: true });
+      expect(dead.records.filter((r) => r.headers['x-reclaim-dlq-source']?.includes(outage))).toEqual([]);
     } finally {
       await sut.stop();
       await dead.stop();

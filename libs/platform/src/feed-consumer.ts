@@ -1,6 +1,7 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   RecordConsumer,
+  type ConsumerHealth,
   type IncomingRecord,
   type Kafka,
   type KafkaSettings,
@@ -53,7 +54,9 @@ export abstract class FeedConsumer implements OnApplicationBootstrap, BeforeAppl
     await consumer?.stop();
   }
 
-  health(): { up: boolean; detail: string } {
-    return this.consumer?.health() ?? { up: false, detail: `${this.options.groupId} consumer not started` };
+  health(): ConsumerHealth {
+    return (
+      this.consumer?.health() ?? { up: false, ready: false, detail: `${this.options.groupId} consumer not started` }
+    );
   }
 }

@@ -65,6 +65,16 @@ export const REDACT_PATHS = [
 ];
 
 /**
+ * A component's state: `up` is liveness; `ready` (default: `up`) is false while it cannot make
+ * progress for now, e.g. a consumer waiting for an unavailable dependency (ADR 0003).
+ */
+export interface HealthProbeResult {
+  up: boolean;
+  ready?: boolean;
+  detail: string;
+}
+
+/**
  * Extra consumers a service runs besides its transport (e.g. the suppression view) register a
  * health probe here; /health/live and /health/ready then include them. A probe registered with
  * `{ readinessOnly: true }` (e.g. "this instance is saturated") only takes the instance out of
@@ -83,7 +93,7 @@ export class HealthRegistry {
   }
 }
 
-export type HealthProbe = () => { up: boolean; detail: string };
+export type HealthProbe = () => HealthProbeResult;
 
 @Injectable()
 class PlatformLifecycle implements OnApplicationShutdown {
@@ -119,18 +129,20 @@ class HealthController {
   ) {}
 
   /**
-   * Liveness: answered from the process alone (no dependency checks, no I/O), so a busy instance
-   * or an unreachable broker never gets it restarted — only a consumer that crashed for good.
+   * Liveness: answered from the process alone (no dependency checks, no I/O), so a busy instance,
+   * an unreachable broker or a consumer waiting for a dependency never gets it restarted — only a
+   * consumer that crashed for good.
    */
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([() => this.consumerCheck(), ...this.registeredChecks('live')]);
+    return this.health.check([() => this.consumerCheck('live'), ...this.registeredChecks('live')]);
   }
 
   /**
-   * Readiness (also at /health): Kafka answers, Postgres answers, the consumer runs, and no
-   * readiness probe (e.g. ingestion's saturation) says to keep traffic away.
+   * Readiness (also at /health): Kafka answers, Postgres answers, the consumers run and none waits
+   * for an unavailable dependency, and no readiness probe (e.g. ingestion's saturation) says to
+   * keep traffic away.
    */
   @Get()
   @HealthCheck()
@@ -138,7 +150,7 @@ class HealthController {
     return this.health.check([
       () => this.kafkaCheck(),
       () => this.postgresCheck(),
-      () => this.consumerCheck(),
+      () => this.consumerCheck('ready'),
       ...this.registeredChecks('ready'),
     ]);
   }
@@ -170,19 +182,22 @@ class HealthController {
     }
   }
 
-  private registeredChecks(kind: 'live' | 'ready') {
-    return this.registry.entries(kind).map(([name, probe]) => () => {
-      const ind = this.indicator.check(name);
-      const { up, detail } = probe();
-      return up ? ind.up({ detail }) : ind.down({ detail });
-    });
+  private registeredChecks(mode: 'live' | 'ready') {
+    return this.registry.entries(mode).map(
+      ([name, probe]) =>
+        () =>
+          this.probeCheck(name, probe(), mode),
+    );
   }
 
-  private consumerCheck() {
-    const ind = this.indicator.check('consumer');
-    if (!this.transport) return ind.up({ used: false });
-    const { up, detail } = this.transport.health();
-    return up ? ind.up({ detail }) : ind.down({ detail });
+  private consumerCheck(mode: 'live' | 'ready') {
+    if (!this.transport) return this.indicator.check('consumer').up({ used: false });
+    return this.probeCheck('consumer', this.transport.health(), mode);
+  }
+
+  private probeCheck(name: string, { up, ready, detail }: HealthProbeResult, mode: 'live' | 'ready') {
+    const ind = this.indicator.check(name);
+    return (mode === 'live' ? up : up && ready !== false) ? ind.up({ detail }) : ind.down({ detail });
   }
 }
 
