@@ -12,6 +12,7 @@ import {
   testKafka,
   uniquePrefix,
   type TestDatabase,
+  postEvents,
 } from '@reclaim/testing';
 
 /**
@@ -114,14 +115,7 @@ describe('recovery sequence: plans, incentives, consent and quiet hours', () => 
     };
   };
 
-  const post = async (events: unknown[]) =>
-    (
-      await fetch(`${ingestion}/v1/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ events }),
-      })
-    ).status;
+  const post = async (events: unknown[]) => (await postEvents(ingestion, KEY, events)).status;
 
   const valuesOn = <T>(topic: string, cartId: string) =>
     observed.records

@@ -11,6 +11,7 @@ import {
   testKafka,
   uniquePrefix,
   type TestDatabase,
+  postEvents,
 } from '@reclaim/testing';
 
 /**
@@ -72,12 +73,8 @@ describe('walking skeleton: shopper event → abandonment → timed email → su
   });
 
   const post = async (events: unknown[]) => {
-    const res = await fetch(`${ingestion}/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ events }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    const { status, body } = await postEvents(ingestion, KEY, events);
+    return { status, body: body as Record<string, unknown> };
   };
 
   const shopper = (name: string) => {

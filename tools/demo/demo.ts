@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Contracts, Topics } from '@reclaim/contracts';
 import { createKafka, silenceKafkajsTimerWarning } from '@reclaim/kafka';
+import { postEvents } from '@reclaim/testing';
 import { sampleShoppers, type Shopper } from './sample-traffic';
 
 /**
@@ -34,13 +35,14 @@ async function waitHealthy(service: string, port: number, child: ChildProcess, l
   throw new Error(`${service} did not become healthy; see ${logFile}`);
 }
 
+/** Batches ingestion turned away for now (503, 429) and the demo sent again, as a store should. */
+let retriedBatches = 0;
+
+/** Posts a batch as a store should: a 503 or 429 is sent again with the same ids after its Retry-After. */
 async function post(events: unknown[]): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${ingestion}/v1/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ events }),
-  });
-  return { status: res.status, body: await res.json() };
+  const { status, body, attempts } = await postEvents(ingestion, apiKey, events, { attempts: 10, maxWaitMs: 5_000 });
+  retriedBatches += attempts - 1;
+  return { status, body };
 }
 
 /** Opens a few resume links from the local inbox (maildev's REST API), as shoppers would. */
@@ -125,7 +127,10 @@ async function main(): Promise<void> {
   say(`replaying ${shoppers.length} shoppers`);
   const results = await Promise.all(shoppers.map((s) => post(s.events())));
   const accepted = results.reduce((n, r) => n + (r.status === 202 ? (r.body as { accepted: number }).accepted : 0), 0);
-  say(`POST /v1/events: ${accepted} events accepted`);
+  say(
+    `POST /v1/events: ${accepted} events accepted` +
+      (retriedBatches > 0 ? ` (${retriedBatches} batches shed with 503 under the burst and sent again)` : ''),
+  );
   const retry = await post(shoppers[0]?.events() ?? []);
   say(`a store retries a batch it already sent → ${retry.status} ${JSON.stringify(retry.body)}`);
   const bad = await post([{ id: 'bad-1', type: 'cart.updated', occurredAt: 'yesterday' }]);

@@ -5,3 +5,4 @@ export * from './service-process';
 export * from './service-under-test';
 export * from './twilio-capture';
 export * from './local-push-services';
+export * from './storefront-client';
