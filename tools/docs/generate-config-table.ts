@@ -161,6 +161,24 @@ function variablesOf(object: ts.ObjectLiteralExpression, source: ts.SourceFile, 
   return out;
 }
 
+/** Shapes of settings a lib shares with the services that spread them into their schema (`...name`). */
+const SHARED_SHAPES: Record<string, string> = {
+  touchAttemptConfigShape: 'libs/delivery/src/attempt-config.ts',
+};
+
+/** The variables of the shapes an app's schema spreads (other than baseConfigShape), for that app. */
+function spreadVariables(object: ts.ObjectLiteralExpression, service: string): Variable[] {
+  return object.properties.flatMap((prop) => {
+    if (!ts.isSpreadAssignment(prop) || !ts.isIdentifier(prop.expression)) return [];
+    const file = SHARED_SHAPES[prop.expression.text];
+    if (!file) return [];
+    const source = parse(resolve(root, file));
+    const shape = schemaProperties(source, prop.expression.text);
+    if (!shape) throw new Error(`${prop.expression.text} not found in ${file}`);
+    return variablesOf(shape, source, service);
+  });
+}
+
 export function collect(): Variable[] {
   const baseFile = resolve(root, 'libs/platform/src/base-config.ts');
   const baseSource = parse(baseFile);
@@ -174,7 +192,7 @@ export function collect(): Variable[] {
     const source = parse(file);
     const object = schemaProperties(source);
     if (!object) continue;
-    for (const v of variablesOf(object, source, service)) {
+    for (const v of [...variablesOf(object, source, service), ...spreadVariables(object, service)]) {
       const seen = byName.get(v.name);
       if (seen) {
         if (!seen.services.includes('all')) seen.services.push(service);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { envInt } from '@reclaim/core';
-import { envQuietHours, envTimeZone } from '@reclaim/delivery';
+import { envQuietHours, touchAttemptConfigShape } from '@reclaim/delivery';
 import { baseConfigShape, envSigningKeys, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
 import { checkVapidKeys, parseServiceAccount, type FcmServiceAccount } from './delivery/domain/push-credentials';
 
@@ -22,26 +22,7 @@ export const PushConfig = z
     PUSH_PORT: envPort(3005),
     /** How long a send waits for the suppression view to catch up before the touch is retried. */
     SUPPRESSION_BARRIER_TIMEOUT_MS: envInt(10_000, { min: 100 }),
-    /**
-     * Attempts at the recipient before a touch is reported `failed: retries_exhausted`: a 4xx for
-     * this address, an endpoint that did not take it. Counted only for failures tied to the
-     * recipient; an outage of the whole provider never uses them up (ADR 0006).
-     */
-    TOUCH_MAX_ATTEMPTS: envInt(8, { min: 1, max: 100 }),
-    /**
-     * A touch is not attempted later than its dueAt (when the scheduler let it go) plus this
-     * (business time, scaled by RECOVERY_TIME_SCALE): it is reported `skipped: expired`. Keep it
-     * (a reminder a day late is not worth sending).
-     */
-    TOUCH_MAX_AGE: envDuration('24h'),
-    /** Backoff of retries from the send ledger: retry n waits random(0, min(cap, base·2^n)) (full jitter), at least the provider's Retry-After; business time, scaled. */
-    TOUCH_RETRY_BASE: envDuration('1m'),
-    /** Longest backoff between two retries from the send ledger (business time, scaled). */
-    TOUCH_RETRY_CAP: envDuration('1h'),
-    /** How often the send ledger is polled for touches whose next attempt is due (real milliseconds, not scaled). */
-    TOUCH_RETRY_POLL_INTERVAL_MS: envInt(1_000, { min: 10, max: 60_000 }),
-    /** The store's IANA time zone for quiet hours when the touch has no timezone and no known country (as SCHEDULER_STORE_TIMEZONE; empty: unknown, the most restrictive reading). */
-    STORE_TIMEZONE: envTimeZone(''),
+    ...touchAttemptConfigShape,
     /** Push quiet hours on the recipient's local clock (`HH:MM-HH:MM` or `off`), checked again at send time: a touch inside is retried from the send ledger at the window's end, or skipped `stale_after_deferral:quiet_hours` past its deadline. Keep it equal to SCHEDULER_QUIET_HOURS_PUSH. */
     PUSH_QUIET_HOURS: envQuietHours('off'),
     /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
