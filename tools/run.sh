@@ -27,11 +27,15 @@ build() {
 BROKER_STARTED=""
 ensure_kafka() {
   if [ -n "${KAFKA_BROKERS:-}" ]; then return; fi
+  # A broker that already runs (another command's, kept with RECLAIM_KEEP_BROKER) is reused and
+  # left running: only the broker this command started is stopped when it ends.
+  local running=""
+  if node tools/kafka/broker.mjs status >/dev/null 2>&1; then running=1; fi
   log "starting a local Kafka broker (tools/kafka)"
   local line
   line="$(node tools/kafka/broker.mjs start | tail -n 1)"
   export KAFKA_BROKERS="${line#KAFKA_BROKERS=}"
-  BROKER_STARTED=1
+  if [ -z "$running" ]; then BROKER_STARTED=1; fi
   log "Kafka at $KAFKA_BROKERS"
 }
 

@@ -13,7 +13,8 @@
 // <repo>/.local/kafka), KAFKA_START_TIMEOUT_MS (readiness, default 90000), KAFKA_HEAP_OPTS
 // (default "-Xms512m -Xmx512m"), KAFKA_KEEP_DATA=1 (stop keeps the data directory),
 // KAFKA_SASL_USERS="user:password,…" (also a SASL_PLAINTEXT listener with PLAIN and SCRAM for
-// those users; `start` then prints KAFKA_SASL_BROKERS=… before the last line).
+// those users; `start` then prints KAFKA_SASL_BROKERS=… before the last line), KAFKA_PORT /
+// KAFKA_CONTROLLER_PORT (listen on these ports instead of free ones).
 // Only Node built-ins are used; kafkajs (from the repo's node_modules) is used for the readiness
 // check when it can be loaded, otherwise the broker's log and TCP port are watched instead.
 
@@ -634,7 +635,11 @@ export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = de
     writeLog4j(p);
 
     const users = saslUsers();
-    const [port, controllerPort, saslPort] = await freePorts(users.length > 0 ? 3 : 2);
+    // KAFKA_PORT (and KAFKA_CONTROLLER_PORT) pin the ports, e.g. to restart on the address clients know.
+    const free = await freePorts(users.length > 0 ? 3 : 2);
+    const port = Number(process.env.KAFKA_PORT) || free[0];
+    const controllerPort = Number(process.env.KAFKA_CONTROLLER_PORT) || free[1];
+    const saslPort = free[2];
     const dataDir = path.join(p.dir, `data-${port}`);
     const brokers = `${HOST}:${port}`;
     fs.writeFileSync(p.props, serverProperties({ port, controllerPort, saslPort, dataDir }));

@@ -2,7 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Per-touch retries from the send ledger (ADR 0006), for every channel's `send_ledger`: the touch
- * itself (so it can be attempted again without its Kafka record), how many times its recipient
+ * itself as its JSON text (so it can be attempted again without its Kafka record; text, not
+ * jsonb, because jsonb refuses the escapes of U+0000 and lone surrogates a record may carry —
+ * such a touch must still reach its suppression check), how many times its recipient
  * turned it away for now (`retries`), and when it is next attempted (`next_attempt_at`: set while
  * the ledger, not the topic, owns the touch).
  */
@@ -11,7 +13,7 @@ export class SendLedgerRetries1765000000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE send_ledger
-      ADD COLUMN touch jsonb,
+      ADD COLUMN touch text,
       ADD COLUMN retries integer NOT NULL DEFAULT 0,
       ADD COLUMN next_attempt_at timestamptz`);
     await q.query(`CREATE INDEX send_ledger_next_attempt ON send_ledger (next_attempt_at)

@@ -158,7 +158,7 @@ export class SendLedgerRepository {
    */
   async claimDueAttempts(now: Date, limit: number, leaseMs: number): Promise<TouchDue[]> {
     // An UPDATE answers [rows, count] through TypeORM's Postgres driver.
-    const [rows]: [Array<{ touch: TouchDue }>, number] = await this.query(
+    const [rows]: [Array<{ touch: string }>, number] = await this.query(
       `UPDATE send_ledger SET next_attempt_at = $3
        WHERE touch_id IN (
          SELECT touch_id FROM send_ledger
@@ -167,7 +167,7 @@ export class SendLedgerRepository {
        RETURNING touch`,
       [now, limit, new Date(now.getTime() + leaseMs)],
     );
-    return rows.map((r) => r.touch);
+    return rows.map((r) => JSON.parse(r.touch) as TouchDue);
   }
 
   private async move(
