@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Contracts, TouchDue, Topics, type Abandonment } from '@reclaim/contracts';
+import { Contracts, deadLetterTopicSpec, TouchDue, Topics, type Abandonment } from '@reclaim/contracts';
 import { derivedId, loadConfig, type Clock } from '@reclaim/core';
 import { EventPublisher, provisionTopics } from '@reclaim/kafka';
 import { runService } from '@reclaim/platform';
@@ -78,7 +78,11 @@ describe('scheduler quiet hours across DST and without a zone (Kafka + Postgres)
     app = await runService(AppModule.register(config, clock), { port: 0, host: '127.0.0.1' });
     publisher = new EventPublisher(kafka, settings, { source: '/test/upstream' });
     await publisher.connect();
-    observer = await collectTopics(kafka, [`${prefix}${Topics.touchesSms.name}`, `${prefix}${Topics.deliveries.name}`]);
+    observer = await collectTopics(kafka, [
+      `${prefix}${Topics.touchesSms.name}`,
+      `${prefix}${Topics.deliveries.name}`,
+      `${prefix}${deadLetterTopicSpec('scheduler').name}`,
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -226,5 +230,9 @@ describe('scheduler quiet hours across DST and without a zone (Kafka + Postgres)
     expect(wallClock(row.due_at, 'Etc/GMT-14')).toBe('08:00 GMT+14');
     expect(wallClock(row.due_at, 'Etc/GMT+10')).toBe('08:00 GMT-10');
     expect(published('nowhere')).toEqual([]);
+  });
+
+  it('dead-lettered nothing', () => {
+    expect(observer.records.filter((r) => r.topic.endsWith(deadLetterTopicSpec('scheduler').name))).toEqual([]);
   });
 });

@@ -1,5 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { Contracts, SuppressionScopes, Topics, type Suppression, type TouchDue } from '@reclaim/contracts';
+import {
+  Contracts,
+  deadLetterTopicSpec,
+  SuppressionScopes,
+  Topics,
+  type Suppression,
+  type TouchDue,
+} from '@reclaim/contracts';
 import { loadConfig, newId } from '@reclaim/core';
 import { EventPublisher, provisionTopics, topicFor } from '@reclaim/kafka';
 import { runService } from '@reclaim/platform';
@@ -134,6 +141,7 @@ describe('SMS opt-out through the inbound webhook', () => {
     observer = await collectTopics(kafka, [
       topicFor(settings, Topics.deliveries.name),
       topicFor(settings, Topics.suppressions.name),
+      topicFor(settings, deadLetterTopicSpec('sms').name),
     ]);
   });
 
@@ -200,5 +208,9 @@ describe('SMS opt-out through the inbound webhook', () => {
     expect(await outcomeOfTouchTo(phone)).toMatchObject({ status: 'sent' });
     expect(twilio.requestsTo(phone)).toHaveLength(1);
     expect(suppressionsOf(phone)).toEqual([]);
+  });
+
+  it('dead-lettered nothing', () => {
+    expect(observer.records.filter((r) => r.topic === topicFor(settings, deadLetterTopicSpec('sms').name))).toEqual([]);
   });
 });
