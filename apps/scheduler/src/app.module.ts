@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Clock } from '@reclaim/core';
 import { PlatformModule } from '@reclaim/platform';
 import type { SchedulerConfig } from './config';
 import { migrations } from './migrations';
@@ -6,7 +7,11 @@ import { TouchesModule } from './touches/touches.module';
 
 @Module({})
 export class AppModule {
-  static register(config: SchedulerConfig): DynamicModule {
+  /**
+   * `testClock` is a test-only seam (the time policies and the dispatcher read; e.g. a day of a DST
+   * change): main.ts never passes it and no configuration reaches it, so a service runs on the system clock.
+   */
+  static register(config: SchedulerConfig, testClock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -16,7 +21,7 @@ export class AppModule {
           database: { migrations },
           consumer: { group: 'scheduler' },
         }),
-        TouchesModule.register(config),
+        TouchesModule.register(config, testClock),
       ],
     };
   }

@@ -59,6 +59,11 @@ describe(parseRecord.name, () => {
 
   it.each([
     ['no CloudEvents headers', { headers: {} }, /CloudEvents headers/],
+    [
+      'another CloudEvents spec version',
+      { headers: { ...message.headers, ce_specversion: '0.3' } },
+      /unsupported ce_specversion "0.3", expected "1.0"/,
+    ],
     ['another event type', { headers: { ...message.headers, ce_type: 'reclaim.suppression' } }, /unexpected ce_type/],
     ['an empty value', { value: null }, /empty record value/],
     ['a value that is not JSON', { value: Buffer.from('{oops') }, /not JSON/],

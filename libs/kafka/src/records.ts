@@ -1,6 +1,8 @@
 import { InvalidInputError } from '@reclaim/core';
 import {
+  CLOUDEVENTS_SPEC_VERSION,
   fromCloudEventHeaders,
+  headerValue,
   toCloudEventHeaders,
   type CloudEventAttributes,
   type Contract,
@@ -36,6 +38,11 @@ export function parseRecord<S extends z.ZodType>(
   contract: Contract<S>,
   record: IncomingRecord,
 ): ParsedRecord<z.output<S>> {
+  const specversion = headerValue(record.headers, 'ce_specversion');
+  if (specversion !== undefined && specversion !== CLOUDEVENTS_SPEC_VERSION)
+    throw new InvalidInputError(
+      `unsupported ce_specversion "${specversion.slice(0, 32)}", expected "${CLOUDEVENTS_SPEC_VERSION}"`,
+    );
   const cloudEvent = fromCloudEventHeaders(record.headers);
   if (!cloudEvent)
     throw new InvalidInputError(

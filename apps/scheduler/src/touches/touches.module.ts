@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { systemClock } from '@reclaim/core';
+import { systemClock, type Clock } from '@reclaim/core';
 import { CLOCK } from '../clock';
 import type { SchedulerConfig } from '../config';
 import { DISPATCH_SETTINGS, TouchDispatcher, type DispatchSettings } from './touch-dispatcher.service';
@@ -9,7 +9,7 @@ import { TouchesRepository } from './touches.repository';
 
 @Module({})
 export class TouchesModule {
-  static register(config: SchedulerConfig): DynamicModule {
+  static register(config: SchedulerConfig, clock: Clock = systemClock): DynamicModule {
     const settings: DispatchSettings = {
       pollIntervalMs: config.SCHEDULER_POLL_INTERVAL_MS,
       batch: config.SCHEDULER_DISPATCH_BATCH,
@@ -30,7 +30,7 @@ export class TouchesModule {
       module: TouchesModule,
       controllers: [TouchesConsumer],
       providers: [
-        { provide: CLOCK, useValue: systemClock },
+        { provide: CLOCK, useValue: clock },
         { provide: DISPATCH_SETTINGS, useValue: settings },
         { provide: POLICY_CONFIG, useValue: policy },
         TouchesRepository,

@@ -52,7 +52,10 @@ export class WebhooksService {
     return problems.length > 0 ? { ok: false, why: 'unreadable', problems } : { ok: true, params: form.params };
   }
 
-  /** An inbound message: STOP suppresses the number for the sender's store, START lifts that, HELP answers. Returns TwiML. */
+  /**
+   * An inbound message: STOP suppresses the number for the sender's store, START lifts that, HELP
+   * answers. Returns TwiML; a message already handled (a replay) gets an empty answer.
+   */
   async inbound(params: URLSearchParams): Promise<string> {
     const sid = params.get('MessageSid') ?? params.get('SmsSid');
     const from = params.get('From');
@@ -67,14 +70,14 @@ export class WebhooksService {
     }
     const intent = parseKeyword(params.get('Body') ?? '');
     const eventId = `inbound:${sid}`;
-    if (!(await this.events.seen(eventId))) {
-      const scope = SuppressionScopes.sms(store.storeId, from);
-      if (intent === 'stop') await this.publishStop(store.storeId, from, `inbound:${sid}`);
-      if (intent === 'start')
-        await this.publisher.sendMessages([this.publisher.tombstone(Contracts.suppression.topic, scope)]);
-      await this.events.markHandled(eventId, 'inbound');
-      if (intent !== 'other') this.logger.log({ msg: 'inbound keyword', intent, storeId: store.storeId, sid });
-    }
+    // A replay (same MessageSid, already handled) changes nothing and gets no reply: one confirmation at most.
+    if (await this.events.seen(eventId)) return twiml();
+    const scope = SuppressionScopes.sms(store.storeId, from);
+    if (intent === 'stop') await this.publishStop(store.storeId, from, `inbound:${sid}`);
+    if (intent === 'start')
+      await this.publisher.sendMessages([this.publisher.tombstone(Contracts.suppression.topic, scope)]);
+    await this.events.markHandled(eventId, 'inbound');
+    if (intent !== 'other') this.logger.log({ msg: 'inbound keyword', intent, storeId: store.storeId, sid });
     if (intent === 'stop') return twiml(stopReply(store.name));
     if (intent === 'start') return twiml(startReply(store.name));
     if (intent === 'help') return twiml(helpReply(store.name));
