@@ -5,6 +5,28 @@ const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const SENDER = '+15005550006';
 const CARTS = 240;
 
+/**
+ * A time zone where it is day for the next hours (09:00–19:00 local), so the shipped SMS quiet
+ * hours (21:00–08:00, checked again at send time) hold nothing back: this race is about the
+ * suppression barrier; quiet hours have their own specs. Zones ≤ 5 h apart: one always fits.
+ */
+function daytimeZone(now = new Date()): string {
+  const zones = [
+    'Pacific/Kiritimati',
+    'Asia/Tokyo',
+    'Asia/Kolkata',
+    'Europe/Paris',
+    'America/New_York',
+    'America/Los_Angeles',
+    'Pacific/Honolulu',
+  ];
+  const hourIn = (timeZone: string) =>
+    Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(now));
+  const zone = zones.find((z) => hourIn(z) >= 9 && hourIn(z) < 19);
+  if (!zone) throw new Error('no daytime zone in the list: add one');
+  return zone;
+}
+
 jest.setTimeout(240_000);
 
 /**
@@ -18,6 +40,7 @@ describe('SMS suppression guarantee under races, at the shipped defaults', () =>
   let twilio: TwilioCapture;
   let race: ChannelRace;
   const phoneOf = (i: number) => `+1415555${String(1000 + i).padStart(4, '0')}`;
+  const timezone = daytimeZone();
 
   beforeAll(async () => {
     twilio = await TwilioCapture.start();
@@ -29,7 +52,7 @@ describe('SMS suppression guarantee under races, at the shipped defaults', () =>
         SMS_AUTH_TOKEN: 'race-auth-token',
         SMS_STORES: JSON.stringify({ 'race-store': { name: 'Race Shop', from: SENDER } }),
       },
-      customer: (i) => ({ phone: phoneOf(i) }),
+      customer: (i) => ({ phone: phoneOf(i), timezone }),
       arrivals: (c) => twilio.requestsTo(phoneOf(c.index)).map((r) => r.at),
     });
     await race.start();

@@ -261,6 +261,9 @@ describe('suppression guarantee under races, on the whole path, with redelivery'
       ]);
     } finally {
       clearInterval(watcher);
+      // Let the kill-and-restart finish even when a cart failed, so afterAll stops the email
+      // service it started (a process left running would keep the test run from ending).
+      await chaos.catch(() => undefined);
     }
 
     // Every planned email touch of every cart ends in an outcome (scheduler: cancelled; email:

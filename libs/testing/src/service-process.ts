@@ -13,6 +13,16 @@ export interface RunningService {
 }
 
 /**
+ * Every service process a test started and has not seen exit: killed when the test process exits,
+ * whatever the test did, so a failed test never leaves a service running on the machine (nor keeps
+ * jest from ending).
+ */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/**
  * Runs a built service (dist/apps/<name>/src/main.js) as its own process, logs to a file under
  * .local/test-logs, and resolves once its /health answers 200.
  */
@@ -34,7 +44,14 @@ export async function startServiceProcess(
   child.stdout.pipe(out);
   child.stderr.pipe(out);
   let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
+  child.on('exit', (code) => {
+    exited = code;
+    children.delete(child);
+  });
+  children.add(child);
+  // Neither the process nor its output pipes keep the test process alive: the exit hook above ends it.
+  child.unref();
+  for (const pipe of [child.stdout, child.stderr]) (pipe as unknown as { unref?: () => void }).unref?.();
   await pollUntil(
     async () => {
       if (exited !== undefined) throw new Error(`${name} exited with ${exited}; see ${logFile}`);
