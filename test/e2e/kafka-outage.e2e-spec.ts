@@ -28,6 +28,13 @@ import {
  * 15 min = 0.27 s, email 1 at 1 h = 1.1 s after the abandonment); ingestion's deadline is 3 s.
  * Services and observer dedupe nothing for the test: records are counted by distinct ce_id, and a
  * record the observer read twice (same offset) once.
+ *
+ * Checked to fail: with ingestion committing its id claim although the Kafka transaction was given
+ * up, 13 of 56 accepted carts never got an abandonment (both faults); without the Kafka readiness
+ * check, ingestion stayed ready through both faults. Dead-lettering retriable errors in
+ * RecordConsumer is NOT caught: a 9–15 s outage never reaches a handler as an error (kafkajs'
+ * retries, about 20 s, and its 30 s request timeout absorb it), and the dead-letter topic is on the
+ * same broker.
  */
 const SCALE = 0.0003;
 const KEY = 'kafka-outage-store-key-01';
@@ -48,6 +55,8 @@ interface HealthSample {
   service: Service;
   ready: number;
   live: number;
+  /** The readiness checks that were down (terminus' `error` keys). */
+  down: string[];
 }
 
 interface Shopper {
@@ -65,6 +74,10 @@ interface FaultReport {
   answers503: number;
   hung: number;
   refusals: Record<string, number>;
+  /** From the end of the fault until every first touch was sent and every service ready. */
+  caughtUpMs: number;
+  /** Readiness checks seen down during the fault, with the services that reported them. */
+  notReadyBy: Record<string, string[]>;
 }
 
 describe('Kafka broker outage under traffic: delayed, never lost, never doubled, never dead-lettered', () => {
@@ -252,13 +265,14 @@ describe('Kafka broker outage under traffic: delayed, never lost, never doubled,
 
   const sampleHealth = async (service: Service): Promise<HealthSample> => {
     const at = Date.now();
-    const status = (path: string) =>
+    type Answer = { status: number; body: { error?: object } };
+    const get = (path: string): Promise<Answer> =>
       fetch(`http://127.0.0.1:${ports[service]}${path}`, { signal: AbortSignal.timeout(5_000) }).then(
-        (res) => res.status,
-        () => 0,
+        async (res) => ({ status: res.status, body: (await res.json().catch(() => ({}))) as Answer['body'] }),
+        () => ({ status: 0, body: {} }),
       );
-    const [ready, live] = await Promise.all([status('/health/ready'), status('/health/live')]);
-    return { at, service, ready, live };
+    const [ready, live] = await Promise.all([get('/health/ready'), get('/health/live')]);
+    return { at, service, ready: ready.status, live: live.status, down: Object.keys(ready.body.error ?? {}) };
   };
   const allReady = async () => (await Promise.all(SERVICES.map(sampleHealth))).every((h) => h.ready === 200);
 
@@ -269,7 +283,17 @@ describe('Kafka broker outage under traffic: delayed, never lost, never doubled,
     inject: () => Promise<void>,
     heal: (downSince: number) => Promise<void>,
   ): Promise<FaultReport> {
-    const report: FaultReport = { fault, carts: 0, buyers: 0, downMs: 0, answers503: 0, hung: 0, refusals: {} };
+    const report: FaultReport = {
+      fault,
+      carts: 0,
+      buyers: 0,
+      downMs: 0,
+      answers503: 0,
+      hung: 0,
+      refusals: {},
+      caughtUpMs: 0,
+      notReadyBy: {},
+    };
     reports.push(report);
     const before = [...Array.from({ length: CARTS_BEFORE }, () => shopper(false)), shopper(true)];
     const during = [...Array.from({ length: CARTS_DURING }, () => shopper(false)), shopper(true)];
@@ -326,6 +350,7 @@ describe('Kafka broker outage under traffic: delayed, never lost, never doubled,
         { timeoutMs: 60_000, description: 'a sent delivery for every first touch' },
       );
       await pollUntil(allReady, { timeoutMs: 60_000, description: 'every service ready again' });
+      report.caughtUpMs = Date.now() - upAt;
     } finally {
       sampling = false;
       await sampler;
@@ -381,6 +406,9 @@ describe('Kafka broker outage under traffic: delayed, never lost, never doubled,
 
     // Readiness red during the fault for every service, green after; liveness green throughout.
     const inFault = samples.filter((s) => s.at > downAt + 500 && s.at < upAt);
+    for (const s of inFault)
+      for (const check of s.down)
+        report.notReadyBy[check] = [...new Set([...(report.notReadyBy[check] ?? []), s.service])].sort();
     for (const service of SERVICES)
       expect({ service, notReadyDuringFault: inFault.some((s) => s.service === service && s.ready === 503) }).toEqual({
         service,
