@@ -5,6 +5,7 @@
 //   node tools/kafka/broker.mjs start    # prints KAFKA_BROKERS=127.0.0.1:<port> as the last stdout line
 //   node tools/kafka/broker.mjs stop     # SIGTERM (controlled shutdown), SIGKILL after 30 s; idempotent
 //   node tools/kafka/broker.mjs status   # exit 0 if running, 1 if not
+//   node tools/kafka/broker.mjs restart  # stop (if running), start again on the same ports with the same data
 //
 //   import { ensureBroker, stopBroker } from './tools/kafka/broker.mjs';
 //   const { brokers, startedHere } = await ensureBroker();
@@ -12,9 +13,10 @@
 // Environment: KAFKA_BROKERS (use that cluster, start nothing), KAFKA_DATA_DIR (default
 // <repo>/.local/kafka), KAFKA_START_TIMEOUT_MS (readiness, default 90000), KAFKA_HEAP_OPTS
 // (default "-Xms512m -Xmx512m"), KAFKA_KEEP_DATA=1 (stop keeps the data directory),
+// KAFKA_PORT / KAFKA_CONTROLLER_PORT (listen there instead of on free ports; with KAFKA_KEEP_DATA=1
+// a start on the same port reuses that port's data directory),
 // KAFKA_SASL_USERS="user:password,…" (also a SASL_PLAINTEXT listener with PLAIN and SCRAM for
-// those users; `start` then prints KAFKA_SASL_BROKERS=… before the last line), KAFKA_PORT /
-// KAFKA_CONTROLLER_PORT (listen on these ports instead of free ones).
+// those users; `start` then prints KAFKA_SASL_BROKERS=… before the last line).
 // Only Node built-ins are used; kafkajs (from the repo's node_modules) is used for the readiness
 // check when it can be loaded, otherwise the broker's log and TCP port are watched instead.
 
@@ -332,6 +334,25 @@ function serverProperties({ port, controllerPort, saslPort, dataDir }) {
   ].join('\n');
 }
 
+/** A port from the environment (KAFKA_PORT, …), or undefined. */
+function envPort(name) {
+  const raw = process.env[name];
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`${name}: "${raw}" is not a port`);
+  return n;
+}
+
+/** The cluster id a data directory was formatted with, or null when it is not formatted. */
+function formattedClusterId(dataDir) {
+  try {
+    const meta = fs.readFileSync(path.join(dataDir, 'meta.properties'), 'utf8');
+    return /^cluster\.id=(.+)$/m.exec(meta)?.[1].trim() ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Two distinct free ports on 127.0.0.1 (both held open while the second is picked). */
 async function freePorts(n) {
   const servers = [];
@@ -552,10 +573,10 @@ async function killAndWait(pid, p, log) {
   return true;
 }
 
-function cleanup(p, state) {
+function cleanup(p, state, keepData = Boolean(process.env.KAFKA_KEEP_DATA)) {
   fs.rmSync(p.state, { force: true });
   fs.rmSync(p.pidFile, { force: true });
-  if (state?.logDir && !process.env.KAFKA_KEEP_DATA && path.dirname(state.logDir) === p.dir) {
+  if (state?.logDir && !keepData && path.dirname(state.logDir) === p.dir) {
     fs.rmSync(state.logDir, { recursive: true, force: true });
   }
 }
@@ -587,10 +608,15 @@ async function runningState(p, rootDir) {
 /**
  * Make sure a broker is reachable: KAFKA_BROKERS if set, else the one this tool already runs,
  * else start one (resolving the jars with Maven the first time).
- * @param {{ rootDir?: string, timeoutMs?: number, log?: (msg: string) => void }} [opts]
+ * `ports` (else KAFKA_PORT, KAFKA_CONTROLLER_PORT; else free ports) fixes where a new broker
+ * listens; `keepData` (else KAFKA_KEEP_DATA) keeps the `data-*` directories, so a start on the
+ * same port goes on with that port's data.
+ * @param {{ rootDir?: string, timeoutMs?: number, log?: (msg: string) => void,
+ *   ports?: { port?: number, controllerPort?: number, saslPort?: number }, keepData?: boolean }} [opts]
  * @returns {Promise<{ brokers: string, saslBrokers?: string, startedHere: boolean }>}
  */
-export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = defaultLog } = {}) {
+export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = defaultLog, ports = {}, keepData } = {}) {
+  keepData ??= Boolean(process.env.KAFKA_KEEP_DATA);
   if (process.env.KAFKA_BROKERS) {
     log(`KAFKA_BROKERS is set (${process.env.KAFKA_BROKERS}): starting nothing`);
     return { brokers: process.env.KAFKA_BROKERS, startedHere: false };
@@ -624,10 +650,9 @@ export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = de
         await killAndWait(pid, p, log);
       }
     }
-    cleanup(p, state);
+    cleanup(p, state, keepData);
     for (const f of fs.readdirSync(p.dir)) {
-      if (f.startsWith('data-') && !process.env.KAFKA_KEEP_DATA)
-        fs.rmSync(path.join(p.dir, f), { recursive: true, force: true });
+      if (f.startsWith('data-') && !keepData) fs.rmSync(path.join(p.dir, f), { recursive: true, force: true });
     }
 
     checkJava();
@@ -635,17 +660,29 @@ export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = de
     writeLog4j(p);
 
     const users = saslUsers();
-    // KAFKA_PORT (and KAFKA_CONTROLLER_PORT) pin the ports, e.g. to restart on the address clients know.
-    const free = await freePorts(users.length > 0 ? 3 : 2);
-    const port = Number(process.env.KAFKA_PORT) || free[0];
-    const controllerPort = Number(process.env.KAFKA_CONTROLLER_PORT) || free[1];
-    const saslPort = free[2];
+    const fixed = {
+      port: ports.port ?? envPort('KAFKA_PORT'),
+      controllerPort: ports.controllerPort ?? envPort('KAFKA_CONTROLLER_PORT'),
+      saslPort: users.length > 0 ? ports.saslPort : undefined,
+    };
+    const taken = new Set(Object.values(fixed).filter(Boolean));
+    const free = (await freePorts(3 + taken.size)).filter((x) => !taken.has(x));
+    const [port, controllerPort, saslPort] = [
+      fixed.port ?? free[0],
+      fixed.controllerPort ?? free[1],
+      users.length > 0 ? (fixed.saslPort ?? free[2]) : undefined,
+    ];
+    if (new Set([port, controllerPort, saslPort].filter(Boolean)).size !== (saslPort ? 3 : 2))
+      throw new Error(`the broker's ports must differ: ${[port, controllerPort, saslPort].filter(Boolean).join(', ')}`);
     const dataDir = path.join(p.dir, `data-${port}`);
     const brokers = `${HOST}:${port}`;
     fs.writeFileSync(p.props, serverProperties({ port, controllerPort, saslPort, dataDir }));
 
     const t0 = Date.now();
-    const clusterId = runJavaTool(p, ['kafka.tools.StorageTool', 'random-uuid']).split('\n').pop().trim();
+    // Kept data is already formatted (format --ignore-formatted leaves it): keep its cluster id.
+    const clusterId =
+      (keepData && formattedClusterId(dataDir)) ||
+      runJavaTool(p, ['kafka.tools.StorageTool', 'random-uuid']).split('\n').pop().trim();
     // SCRAM credentials live in the cluster metadata: written at format time.
     const scram = users.flatMap((u) =>
       ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => [
@@ -693,7 +730,7 @@ export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = de
       await waitReady({ brokers, port, child, p, rootDir, timeoutMs, log });
     } catch (e) {
       await killAndWait(child.pid, p, () => {});
-      cleanup(p, { logDir: dataDir });
+      cleanup(p, { logDir: dataDir }, keepData);
       throw new Error(`${e.message}\n--- tail of ${p.log} ---\n${tail(p.log)}`);
     }
     const newState = {
@@ -714,6 +751,25 @@ export async function ensureBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = de
   } finally {
     releaseLock(p, token);
   }
+}
+
+/**
+ * Stop the broker this tool runs (if it still does; one that was killed is simply gone) and start
+ * it again on the ports it had, with its data: clients reconnect to the same address and find
+ * their topics, offsets and transactions. Without a previous state this is a plain start.
+ * @returns {Promise<{ brokers: string, saslBrokers?: string, startedHere: boolean }>}
+ */
+export async function restartBroker({ rootDir = DEFAULT_ROOT, timeoutMs, log = defaultLog } = {}) {
+  if (process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is set: restart only restarts a broker of this tool');
+  const p = paths(rootDir);
+  const previous = readJson(p.state);
+  const pids = new Set([previous?.pid, readPidFile(p)].filter((x) => Number.isInteger(x)));
+  for (const pid of pids) await killAndWait(pid, p, log);
+  const saslPort = previous?.saslBrokers ? Number(previous.saslBrokers.split(':').pop()) : undefined;
+  const ports = previous ? { port: previous.port, controllerPort: previous.controllerPort, saslPort } : {};
+  if (previous)
+    log(`restarting on ${previous.brokers} (controller ${previous.controllerPort}) with ${previous.logDir}`);
+  return ensureBroker({ rootDir, timeoutMs, log, ports, keepData: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -750,7 +806,13 @@ async function main(argv) {
       return 0;
     }
     if (cmd === 'status') return (await status()) ? 0 : 1;
-    process.stderr.write('usage: node tools/kafka/broker.mjs start|stop|status\n');
+    if (cmd === 'restart') {
+      const { brokers, saslBrokers } = await restartBroker();
+      if (saslBrokers) console.log(`KAFKA_SASL_BROKERS=${saslBrokers}`);
+      console.log(`KAFKA_BROKERS=${brokers}`);
+      return 0;
+    }
+    process.stderr.write('usage: node tools/kafka/broker.mjs start|stop|status|restart\n');
     return 2;
   } catch (e) {
     process.stderr.write(`[kafka] ${e.message}\n`);
