@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Topics } from '@reclaim/contracts';
 import { loadConfig, signToken } from '@reclaim/core';
-import { provisionTopics, type Kafka } from '@reclaim/kafka';
+import { EventPublisher, provisionTopics, type Kafka } from '@reclaim/kafka';
 import { runService } from '@reclaim/platform';
 import {
   collectTopics,
@@ -226,6 +226,13 @@ describe('POST /v1/events', () => {
       { timeoutMs: 40_000, intervalMs: 500, description: 'retry accepted after Kafka recovered' },
     );
     expect(retried).toEqual({ accepted: 1, duplicates: 0 });
+    // The given-up transaction settles in the background (aborted once Kafka answers its pending
+    // request); wait for it, so nothing of this test is still talking to Kafka after the file ends.
+    const publisher = app.get(EventPublisher);
+    await pollUntil(() => publisher.transactionalPoolState().idle === publisher.transactionalPoolState().size, {
+      timeoutMs: 60_000,
+      description: 'every transactional producer back in the pool',
+    });
   });
 
   it('answers 429 per store once a store exceeds its rate, without affecting other stores', async () => {

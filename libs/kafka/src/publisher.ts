@@ -32,6 +32,8 @@ export class EventPublisher {
   private readonly all: Producer[] = [];
   /** Sends waiting for a transactional producer, first come first served (bounded by maxWaiting). */
   private readonly waiters: Array<(p: Producer) => void> = [];
+  /** Transactions still settling, also those whose caller gave up waiting (see transact). */
+  private readonly settling = new Set<Promise<unknown>>();
   private connected = false;
 
   constructor(
@@ -61,8 +63,20 @@ export class EventPublisher {
     this.connected = true;
   }
 
+  /**
+   * Lets transactions still settling (a given-up one is aborted once its pending request returns)
+   * finish first, up to the send timeout, so none is cut off mid-request by the disconnect.
+   */
   async disconnect(): Promise<void> {
     this.connected = false;
+    if (this.settling.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.settling]),
+        new Promise((r) => (timer = setTimeout(r, this.options.sendTimeoutMs ?? 10_000))),
+      ]);
+      clearTimeout(timer);
+    }
     await Promise.allSettled([this.producer.disconnect(), ...this.all.map((p) => p.disconnect())]);
   }
 
@@ -159,6 +173,11 @@ export class EventPublisher {
         throw error;
       }
     })().finally(() => this.release(producer));
+    this.settling.add(work);
+    void work.then(
+      () => this.settling.delete(work),
+      () => this.settling.delete(work),
+    );
     let onAbort: (() => void) | undefined;
     const givenUp = new Promise<never>((_, reject) => {
       onAbort = () => {
