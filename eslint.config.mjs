@@ -27,7 +27,7 @@ const TS = ['**/*.ts'];
 const JS = ['**/*.js', '**/*.cjs', '**/*.mjs'];
 const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'];
 
-/** Allowed edges between project tags (STYLE.md, "Direction of dependencies"). */
+/** Allowed edges between project tags (README.md, "Development": the direction of dependencies). */
 const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:infra', 'type:platform'] },
   // libs/suppression is a platform module built on libs/platform (health registry, Kafka settings).

@@ -161,7 +161,7 @@ export const RecoveryConfigFile = z
     }
   });
 
-/** The built-in defaults (ARCHITECTURE.md "Defaults drawn from practice"), as they would be written in a file. */
+/** The built-in defaults (apps/segmentation/README.md), as they would be written in a file. */
 export const BUILT_IN_DEFAULTS = {
   valueTiers: {
     EUR: { low: 3000, high: 15000 },
