@@ -100,6 +100,8 @@ case "$cmd" in
     # With a Docker engine the test environment starts Kafka (and PostgreSQL) with testcontainers
     # (libs/testing/src/infrastructure.ts); without one, the native broker, once for the whole run.
     if docker_engine; then log "a Docker engine answers: testcontainers provides Kafka"; else ensure_kafka; fi
+    # Browser specs drive Debian's Chromium (installed here when missing and allowed).
+    bash tools/browser/ensure-chromium.sh
     log "jest: unit, integration and end-to-end (real Kafka at ${KAFKA_BROKERS:-a Kafka container}, real PostgreSQL)"
     # kafkajs 2.2.4 arms negative timers on Node 24 (harmless; see libs/kafka/src/settings.ts).
     NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning" node_modules/.bin/jest --ci "$@"

@@ -2,24 +2,13 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { MAX_EVENTS_PER_BATCH } from '@reclaim/contracts';
 import { envInt } from '@reclaim/core';
-import { baseConfigShape, envSigningKeys, envDuration, envPort } from '@reclaim/platform';
-import { parseApiKeys } from './events/domain/api-keys';
+import { baseConfigShape, envApiKeys, envSigningKeys, envDuration, envPort } from '@reclaim/platform';
 
 export const IngestionConfig = z.object({
   ...baseConfigShape,
   INGESTION_PORT: envPort(3000),
   /** `storeId:key,storeId2:key2` — the store is the one that owns the key. */
-  INGESTION_API_KEYS: z
-    .string({ message: 'is required: storeId:key pairs separated by commas' })
-    .min(1, 'is required: storeId:key pairs separated by commas')
-    .transform((text, ctx) => {
-      try {
-        return parseApiKeys(text);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  INGESTION_API_KEYS: envApiKeys(),
   /** Requests one store may send to POST /v1/events per window before it gets 429 (per instance, in memory). */
   INGESTION_RATE_LIMIT: envInt(600, { min: 1 }),
   /** Events one store may send per window before it gets 429 (per instance; at least one full batch). */

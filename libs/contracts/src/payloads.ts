@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cart, CurrencyCode, Customer, Money } from './storefront-event';
+import { Cart, CurrencyCode, Customer, Devices, Money } from './storefront-event';
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -75,6 +75,15 @@ export const Abandonment = z.object({
   lastActivityAt: Timestamp,
   abandonedAt: Timestamp,
   plan: z.array(PlannedTouch),
+  /**
+   * The store's hold-out share (percent) when this abandonment was decided. Attribution starts a
+   * new measurement epoch when it changes. Absent on records from before it was added.
+   */
+  holdoutPercent: z.number().min(0).max(100).optional(),
+  /** The device of the cart's last storefront event that named one. */
+  device: z.enum(Devices).optional(),
+  /** The signals that chose the segment and plan, in words (`first-time`, `high-ticket`, `shipping viewed`, …). */
+  signals: z.array(z.string().min(1)).optional(),
 });
 export type Abandonment = z.infer<typeof Abandonment>;
 
@@ -118,6 +127,8 @@ export const TouchDue = z.object({
    * deferred it to. A channel attempts it until dueAt + TOUCH_MAX_AGE at the latest.
    */
   dueAt: Timestamp,
+  /** Present when a policy moved the touch: its planned moment and why (`quiet hours, Europe/Berlin`). */
+  deferred: z.object({ plannedAt: Timestamp, reason: z.string().min(1) }).optional(),
 });
 export type TouchDue = z.infer<typeof TouchDue>;
 
@@ -160,11 +171,21 @@ export const Delivery = z.object({
    * clicks were judged; consumers treat those as credited candidates (one per touch).
    */
   click: Click.optional(),
+  /** On sent SMS: how many segments the provider bills (attribution prices SMS per segment). */
+  segments: z.number().int().min(1).optional(),
   at: Timestamp,
 });
 export type Delivery = z.infer<typeof Delivery>;
 
-/** reclaim.recoveries.v1 — for data teams. */
+export const CreditKinds = ['clicked', 'delivered', 'none'] as const;
+export type CreditKind = (typeof CreditKinds)[number];
+
+/**
+ * reclaim.recoveries.v1 — one record per recovered abandonment, keyed by cart: an order for the
+ * cart, or by the same shopper for a cart abandoned before it, within the attribution window.
+ * Credit: the last clicked touch within the click window, else the last delivered touch within
+ * the view window, else none (`credit: 'none'`; every hold-out recovery).
+ */
 export const Recovery = z.object({
   storeId: z.string().min(1),
   cartId: z.string().min(1),
@@ -175,5 +196,15 @@ export const Recovery = z.object({
   attributedChannel: z.enum(Channels).optional(),
   attributedTouchId: z.string().optional(),
   recoveredAt: Timestamp,
+  abandonmentId: z.string().min(1).optional(),
+  /** The order was for another cart of the same shopper (customer id, else email). */
+  orderCartId: z.string().min(1).optional(),
+  credit: z.enum(CreditKinds).optional(),
+  attributedSequence: z.number().int().min(1).optional(),
+  angle: z.enum(RecoveryAngles).optional(),
+  segment: z.string().min(1).optional(),
+  incentiveCode: z.string().min(1).optional(),
+  /** Business hours from abandonment to order (RECOVERY_TIME_SCALE undone). */
+  hoursToRecover: z.number().min(0).optional(),
 });
 export type Recovery = z.infer<typeof Recovery>;

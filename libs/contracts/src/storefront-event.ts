@@ -29,6 +29,8 @@ const isIanaZone = (zone: string): boolean => {
 
 export const Money = z.number().int().min(0);
 
+export const Devices = ['desktop', 'mobile', 'tablet', 'app'] as const;
+
 /** ISO 4217 currencies this runtime knows (Intl, from CLDR): `ZZZ` or `XXX` are not money. */
 const currencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 export const CurrencyCode = z.string().refine((code) => currencies.has(code), 'must be an ISO 4217 code such as EUR');
@@ -105,11 +107,21 @@ export const StorefrontEvent = z
     occurredAt: Rfc3339,
     cartId: Id.optional(),
     customer: Customer.optional(),
-    device: z.enum(['desktop', 'mobile', 'tablet', 'app']).optional(),
+    device: z.enum(Devices).optional(),
     cart: Cart.optional(),
     checkout: z.object({ step: z.enum(['contact', 'shipping', 'payment', 'review']) }).optional(),
     error: z.object({ code: z.enum(CheckoutErrorCodes), message: SafeText(1024).optional() }).optional(),
-    order: z.object({ id: Id, total: Money, currency: CurrencyCode }).optional(),
+    order: z
+      .object({
+        id: Id,
+        total: Money,
+        currency: CurrencyCode,
+        /** A discount or incentive code the order used (attribution counts Reclaim's codes as redeemed). */
+        discountCode: SafeId(128).optional(),
+        /** What the code took off the order, in minor units. */
+        discountTotal: Money.optional(),
+      })
+      .optional(),
     consent: z
       .object({ email: z.boolean().optional(), sms: z.boolean().optional(), push: z.boolean().optional() })
       .optional(),

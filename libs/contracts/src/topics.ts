@@ -97,6 +97,7 @@ export type TopicName = (typeof Topics)[TopicId]['name'];
 
 /** Every consumer group and its dead-letter topic. Group ids are chosen on purpose: operators see them. */
 export const ConsumerGroups = {
+  ingestion: 'reclaim.ingestion',
   segmentation: 'reclaim.segmentation',
   scheduler: 'reclaim.scheduler',
   email: 'reclaim.email',

@@ -4,3 +4,4 @@ export * from './run-service';
 export * from './polling-loop';
 export * from './feed-consumer';
 export * from './log-redaction';
+export * from './api-keys';

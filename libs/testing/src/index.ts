@@ -6,3 +6,4 @@ export * from './service-under-test';
 export * from './twilio-capture';
 export * from './local-push-services';
 export * from './storefront-client';
+export * from './browser';

@@ -9,8 +9,8 @@ import {
 } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { MAX_BATCH_BYTES } from '@reclaim/contracts';
+import { storeForAuthorization } from '@reclaim/platform';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
-import { storeForAuthorization } from './domain/api-keys';
 
 const readRawBody = express.raw({ type: () => true, limit: MAX_BATCH_BYTES });
 

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 
 export interface ApiKey {
   storeId: string;
@@ -35,4 +36,22 @@ export function storeForAuthorization(header: string | undefined, keys: Readonly
     if (expected.length === given.length && timingSafeEqual(expected, given)) found = storeId;
   }
   return found;
+}
+
+/**
+ * A `storeId:key,…` variable (INGESTION_API_KEYS, REPORTS_API_KEYS). Required unless `optional`,
+ * in which case empty means no keys.
+ */
+export function envApiKeys(options: { optional?: boolean } = {}) {
+  const message = 'is required: storeId:key pairs separated by commas';
+  const base = options.optional ? z.string().default('') : z.string({ message }).min(1, message);
+  return base.transform((text, ctx): ApiKey[] => {
+    if (options.optional && text.trim() === '') return [];
+    try {
+      return parseApiKeys(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 }
