@@ -1,7 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@reclaim/platform';
+import { AuthModule } from './auth/auth.module';
 import type { AttributionConfig } from './config';
+import { AttributionConsumer } from './consumer/attribution.consumer';
+import { RECORD_SINKS } from './consumer/record-sinks';
 import { FunnelModule } from './funnel/funnel.module';
+import { FunnelSink } from './funnel/funnel.sink';
 import { migrations } from './migrations';
 
 @Module({})
@@ -16,8 +20,11 @@ export class AppModule {
           database: { migrations },
           consumer: { group: 'attribution' },
         }),
+        AuthModule.register(config),
         FunnelModule,
       ],
+      controllers: [AttributionConsumer],
+      providers: [{ provide: RECORD_SINKS, useFactory: (funnel: FunnelSink) => [funnel], inject: [FunnelSink] }],
     };
   }
 }

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { loadConfig } from '@reclaim/core';
-import { main, runService } from '@reclaim/platform';
-import { AppModule } from './app.module';
+import { main } from '@reclaim/platform';
+import { startAttribution } from './app';
 import { AttributionConfig } from './config';
 
 main(async () => {
   const config = loadConfig(AttributionConfig);
-  await runService(AppModule.register(config), { port: config.ATTRIBUTION_PORT });
+  await startAttribution(config, { port: config.ATTRIBUTION_PORT });
 });

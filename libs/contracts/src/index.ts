@@ -10,3 +10,4 @@ export * from './text';
 export * from './email-address';
 export * from './edge-rules';
 export * from './push-endpoint';
+export * from './dashboard-link';

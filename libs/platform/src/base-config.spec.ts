@@ -80,6 +80,6 @@ describe(productionProblems.name, () => {
           { storeId: 'real', key: 'a-real-key-0123456789' },
         ],
       }),
-    ).toEqual(['INGESTION_API_KEYS: store demo-store uses the development API key']);
+    ).toEqual(['INGESTION_API_KEYS: store demo-store uses a development API key']);
   });
 });

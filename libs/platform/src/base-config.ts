@@ -130,14 +130,20 @@ export const envBaseUrl = (fallback: string) =>
 
 /** The resume-link signing secret's development default: refused in production. */
 export const DEV_RESUME_LINK_SECRET = 'dev-only-change-me';
+/** DASHBOARD_SECRET's development default (signs dashboard sessions and links). */
+export const DEV_DASHBOARD_SECRET = 'dev-only-dashboard-secret';
 /** Secrets shipped for development and demos (this repository's scripts and compose file): refused in production. */
 const KNOWN_DEVELOPMENT_SECRETS: ReadonlySet<string> = new Set([
   DEV_RESUME_LINK_SECRET,
   'local-dev-resume-secret',
   'compose-only-change-me',
+  DEV_DASHBOARD_SECRET,
+  'local-dev-dashboard-secret',
 ]);
 /** The demo store's API key (scripts, compose): refused in production. */
 export const DEV_API_KEY = 'demo-store-key-0001';
+/** The demo's read-only reports key (REPORTS_API_KEYS). */
+export const DEV_REPORTS_KEY = 'demo-store-reports-0001';
 /** The shortest signing secret production accepts (HMAC-SHA256 wants a key of its full strength). */
 export const MIN_PRODUCTION_SECRET_BYTES = 32;
 
@@ -172,17 +178,22 @@ export const envSigningKeys = (fallback: string) =>
 export function productionProblems(config: Record<string, unknown>): string[] {
   if (config['NODE_ENV'] !== 'production') return [];
   const problems: string[] = [];
-  const ring = config['RESUME_LINK_SECRET'] as SigningKeys | undefined;
-  for (const key of ring?.keys ?? []) {
-    if (KNOWN_DEVELOPMENT_SECRETS.has(key.secret)) {
-      problems.push(`RESUME_LINK_SECRET: key ${key.id} is a development default; set a secret of your own`);
-    } else if (Buffer.byteLength(key.secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
-      problems.push(`RESUME_LINK_SECRET: key ${key.id} is shorter than ${MIN_PRODUCTION_SECRET_BYTES} bytes`);
+  for (const name of ['RESUME_LINK_SECRET', 'DASHBOARD_SECRET']) {
+    const ring = config[name] as SigningKeys | undefined;
+    for (const key of ring?.keys ?? []) {
+      if (KNOWN_DEVELOPMENT_SECRETS.has(key.secret)) {
+        problems.push(`${name}: key ${key.id} is a development default; set a secret of your own`);
+      } else if (Buffer.byteLength(key.secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+        problems.push(`${name}: key ${key.id} is shorter than ${MIN_PRODUCTION_SECRET_BYTES} bytes`);
+      }
     }
   }
-  const apiKeys = config['INGESTION_API_KEYS'] as Array<{ storeId: string; key: string }> | undefined;
-  for (const { storeId, key } of apiKeys ?? []) {
-    if (key === DEV_API_KEY) problems.push(`INGESTION_API_KEYS: store ${storeId} uses the development API key`);
+  for (const name of ['INGESTION_API_KEYS', 'REPORTS_API_KEYS']) {
+    const apiKeys = config[name] as Array<{ storeId: string; key: string }> | undefined;
+    for (const { storeId, key } of apiKeys ?? []) {
+      if (key === DEV_API_KEY || key === DEV_REPORTS_KEY)
+        problems.push(`${name}: store ${storeId} uses a development API key`);
+    }
   }
   return problems;
 }

@@ -10,7 +10,13 @@ import { KafkaTransport, RethrowRpcExceptionFilter, silenceKafkajsTimerWarning }
  */
 export async function runService(
   appModule: IEntryNestModule,
-  opts: { port: number; host?: string; nest?: NestApplicationOptions },
+  opts: {
+    port: number;
+    host?: string;
+    nest?: NestApplicationOptions;
+    /** Runs before the app listens (e.g. to mount the OpenAPI document). */
+    configure?: (app: INestApplication) => void | Promise<void>;
+  },
 ): Promise<INestApplication> {
   const app = await NestFactory.create(appModule, { bufferLogs: true, ...opts.nest });
   app.useLogger(app.get(Logger));
@@ -21,6 +27,7 @@ export async function runService(
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
+  await opts.configure?.(app);
   await app.listen(opts.port, opts.host ?? '0.0.0.0');
   return app;
 }

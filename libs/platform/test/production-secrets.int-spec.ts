@@ -54,7 +54,7 @@ describe('a service started in production with development secrets', () => {
       INGESTION_API_KEYS: 'demo-store:demo-store-key-0001',
     });
     expect(demoKey.code).toBe(78);
-    expect(demoKey.stderr).toContain('INGESTION_API_KEYS: store demo-store uses the development API key');
+    expect(demoKey.stderr).toContain('INGESTION_API_KEYS: store demo-store uses a development API key');
     expect(demoKey.stderr).not.toContain('RESUME_LINK_SECRET');
   });
 });

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { FunnelConsumer } from './funnel.consumer';
 import { FunnelRepository } from './funnel.repository';
+import { FunnelSink } from './funnel.sink';
 
-@Module({ controllers: [FunnelConsumer], providers: [FunnelRepository] })
+@Module({ providers: [FunnelRepository, FunnelSink], exports: [FunnelRepository, FunnelSink] })
 export class FunnelModule {}
