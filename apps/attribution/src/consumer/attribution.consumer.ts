@@ -68,9 +68,8 @@ export class AttributionConsumer {
   private async dispatch(handler: Handler, contract: Contract<z.ZodType>, record: IncomingRecord): Promise<void> {
     const { payload, cloudEvent } = parseRecord(contract, record);
     const received: Received<unknown> = { id: cloudEvent.id, payload };
-    for (const sink of this.sinks) {
-      const fn = sink[handler] as ((r: Received<unknown>) => Promise<void>) | undefined;
-      if (fn) await fn.call(sink, received);
+    for (const sink of this.sinks as Array<Partial<Record<Handler, (r: Received<unknown>) => Promise<void>>>>) {
+      if (sink[handler]) await sink[handler](received);
     }
   }
 }
