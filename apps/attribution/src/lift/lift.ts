@@ -43,7 +43,11 @@ export interface LiftResult {
    * difference (see adjustedInterval), which for small groups sits slightly nearer 0 than `absolute`.
    */
   ci95: [number, number];
-  /** classical fixed-horizon 95 % (normal) interval, same centre and variance, for comparison; [-1, 1] below the minimum data. */
+  /**
+   * classical fixed-horizon 95 % (normal, Wald) interval on `absolute` with the plain delta-method
+   * variances, for comparison only: valid for one look at a sample size fixed in advance, not for
+   * daily reading, and too narrow when a group has almost no recoveries. [-1, 1] below the minimum data.
+   */
   fixedCi95: [number, number];
   method: string;
   verdict: Verdict;
@@ -129,9 +133,10 @@ export function lift(treated: GroupSums, holdout: GroupSums, options: LiftOption
   if (tooSmall(treated) || tooSmall(holdout)) return undecided('not_enough_data');
 
   const interval = (scale: number) => adjustedInterval(treated, holdout, scale, alpha, tuning);
-  const { centre, variance, halfWidth } = interval(1);
+  const { centre, halfWidth } = interval(1);
   const ci95 = clampedInterval(centre, halfWidth);
-  const fixedCi95 = clampedInterval(centre, normalQuantile(1 - alpha / 2) * Math.sqrt(variance));
+  // The textbook (Wald) interval on the plain estimates: what a classical analysis would show.
+  const fixedCi95 = clampedInterval(absolute, normalQuantile(1 - alpha / 2) * Math.sqrt(t.variance + h.variance));
 
   if (excludesZero(ci95)) {
     return {
