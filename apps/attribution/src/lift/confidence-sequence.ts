@@ -32,8 +32,13 @@ export function confidenceSequenceHalfWidth(
   alpha: number,
   tuning: number,
 ): number {
+  return halfWidthForRho(estimatorVariance, n, alpha, sequentialRho(alpha, tuning));
+}
+
+/** The same, with ρ computed once by the caller (the bisection of lift.ts evaluates it often). */
+export function halfWidthForRho(estimatorVariance: number, n: number, alpha: number, rho: number): number {
   if (!(n > 0)) throw new RangeError(`n must be positive, got ${n}`);
-  const rho2 = sequentialRho(alpha, tuning) ** 2;
+  const rho2 = rho * rho;
   const perUnitVariance = estimatorVariance * n;
   const nRho2 = n * rho2;
   return Math.sqrt(perUnitVariance * ((2 * (nRho2 + 1)) / (n * n * rho2)) * Math.log(Math.sqrt(nRho2 + 1) / alpha));

@@ -1,3 +1,3 @@
 export * from './lift';
-export { confidenceSequenceHalfWidth, sequentialRho } from './confidence-sequence';
+export { confidenceSequenceHalfWidth, halfWidthForRho, sequentialRho } from './confidence-sequence';
 export { normalQuantile } from './normal-quantile';

@@ -1,4 +1,4 @@
-import { confidenceSequenceHalfWidth } from './confidence-sequence';
+import { halfWidthForRho, sequentialRho } from './confidence-sequence';
 import { normalQuantile } from './normal-quantile';
 
 /**
@@ -85,6 +85,9 @@ export const LIFT_DEFAULTS = {
 export const LIFT_METHOD =
   'asymptotic confidence sequence (Waudby-Smith et al. 2023), delta-method variance per shopper';
 
+/** 1300 → "1,300" (one formatter: building one per call is slow). */
+const THOUSANDS = new Intl.NumberFormat('en-US');
+
 /** Beyond this many abandonments (both groups) we do not promise a verdict. */
 const MAX_ABANDONMENTS = 1e8;
 
@@ -96,6 +99,10 @@ const MAX_ABANDONMENTS = 1e8;
  */
 export function ratioEstimate(g: GroupSums): RateEstimate {
   assertGroupSums(g);
+  return estimate(g);
+}
+
+function estimate(g: GroupSums): RateEstimate {
   if (g.carts === 0) return { rate: 0, variance: 0 };
   const rate = g.recovered / g.carts;
   const residualSq = g.sumRecoveredSq - 2 * rate * g.sumCartsRecovered + rate * rate * g.sumCartsSq;
@@ -132,7 +139,8 @@ export function lift(treated: GroupSums, holdout: GroupSums, options: LiftOption
   const tooSmall = (g: GroupSums) => g.shoppers < 2 || g.carts < minPerGroup || g.carts === 0;
   if (tooSmall(treated) || tooSmall(holdout)) return undecided('not_enough_data');
 
-  const interval = (scale: number) => adjustedInterval(treated, holdout, scale, alpha, tuning);
+  const rho = sequentialRho(alpha, tuning);
+  const interval = (scale: number) => adjustedInterval(treated, holdout, scale, alpha, rho);
   const { centre, halfWidth } = interval(1);
   const ci95 = clampedInterval(centre, halfWidth);
   // The textbook (Wald) interval on the plain estimates: what a classical analysis would show.
@@ -158,7 +166,7 @@ export function lift(treated: GroupSums, holdout: GroupSums, options: LiftOption
     verdictText:
       more === null
         ? 'not yet significant'
-        : `not yet significant (about ${more.toLocaleString('en-US')} more abandonments needed at the current rates)`,
+        : `not yet significant (about ${THOUSANDS.format(more)} more abandonments needed at the current rates)`,
   };
 }
 
@@ -172,10 +180,11 @@ interface AdjustedInterval {
  * The interval's centre and variance come from each group's sums plus one recovered and one
  * unrecovered single-cart pseudo-shopper (Agresti & Caffo 2000, "Simple and effective confidence
  * intervals for proportions and differences of proportions result from adding two successes and
- * two failures", The American Statistician 54(4)); with every n_i = 1 this is exactly their
- * interval. Without it a hold-out with 0–2 recoveries has a near-zero plug-in variance and the
- * interval is far too narrow: in the no-effect simulation of lift.spec.ts the always-valid verdict
- * then called 7 % of stores significant instead of at most 5 %. The adjustment fades as data
+ * two failures", The American Statistician 54(4)); with every n_i = 1 centre and variance are
+ * exactly theirs. Without it a hold-out with 0–2 recoveries has a near-zero plug-in variance and
+ * the interval is far too narrow: in the no-effect simulation of lift-peeking.spec.ts the
+ * always-valid verdict called 7 % of stores significant (even with the variance floored at half a
+ * recovery) instead of at most 5 %; with it, 2.5 %. The adjustment fades as data
  * grows, and `absolute` stays the plain difference of rates.
  *
  * `scale` multiplies the observed sums (k times the shoppers at the same split, rates and
@@ -186,16 +195,16 @@ function adjustedInterval(
   holdout: GroupSums,
   scale: number,
   alpha: number,
-  tuning: number,
+  rho: number,
 ): AdjustedInterval {
-  const t = ratioEstimate(withPseudoShoppers(treated, scale));
-  const h = ratioEstimate(withPseudoShoppers(holdout, scale));
+  const t = estimate(withPseudoShoppers(treated, scale));
+  const h = estimate(withPseudoShoppers(holdout, scale));
   const variance = t.variance + h.variance;
   const shoppers = scale * (treated.shoppers + holdout.shoppers);
   return {
     centre: t.rate - h.rate,
     variance,
-    halfWidth: confidenceSequenceHalfWidth(variance, shoppers, alpha, tuning),
+    halfWidth: halfWidthForRho(variance, shoppers, alpha, rho),
   };
 }
 
@@ -234,7 +243,8 @@ function moreAbandonmentsNeeded(interval: (scale: number) => AdjustedInterval, t
   let low = 1;
   let high = MAX_ABANDONMENTS / totalCarts;
   if (high <= low || !significantAt(high)) return null;
-  while (high - low > 1e-9 * high) {
+  // Half an abandonment is precision enough for a number rounded to two significant figures.
+  while ((high - low) * totalCarts > 0.5) {
     const mid = (low + high) / 2;
     if (significantAt(mid)) high = mid;
     else low = mid;
