@@ -182,9 +182,9 @@ interface AdjustedInterval {
  * intervals for proportions and differences of proportions result from adding two successes and
  * two failures", The American Statistician 54(4)); with every n_i = 1 centre and variance are
  * exactly theirs. Without it a hold-out with 0–2 recoveries has a near-zero plug-in variance and
- * the interval is far too narrow: in the no-effect simulation of lift-peeking.spec.ts the
- * always-valid verdict called 7 % of stores significant (even with the variance floored at half a
- * recovery) instead of at most 5 %; with it, 2.5 %. The adjustment fades as data
+ * the interval is far too narrow: in a no-effect simulation like lift-peeking.spec.ts's the
+ * always-valid verdict called about 7 % of stores significant (even with the variance floored at
+ * half a recovery) instead of at most 5 %; with it, 2.5 %. The adjustment fades as data
  * grows, and `absolute` stays the plain difference of rates.
  *
  * `scale` multiplies the observed sums (k times the shoppers at the same split, rates and
