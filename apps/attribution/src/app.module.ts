@@ -7,6 +7,9 @@ import { RECORD_SINKS } from './consumer/record-sinks';
 import { FunnelModule } from './funnel/funnel.module';
 import { FunnelSink } from './funnel/funnel.sink';
 import { migrations } from './migrations';
+import { RecoveriesModule } from './recoveries/recoveries.module';
+import { RecoverySink } from './recoveries/recovery.sink';
+import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class AppModule {
@@ -22,9 +25,17 @@ export class AppModule {
         }),
         AuthModule.register(config),
         FunnelModule,
+        RecoveriesModule,
+        ReportsModule,
       ],
       controllers: [AttributionConsumer],
-      providers: [{ provide: RECORD_SINKS, useFactory: (funnel: FunnelSink) => [funnel], inject: [FunnelSink] }],
+      providers: [
+        {
+          provide: RECORD_SINKS,
+          useFactory: (funnel: FunnelSink, recoveries: RecoverySink) => [funnel, recoveries],
+          inject: [FunnelSink, RecoverySink],
+        },
+      ],
     };
   }
 }

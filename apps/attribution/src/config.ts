@@ -46,10 +46,11 @@ export const AttributionConfig = z.object({
       return parsed.data;
     }),
   /**
-   * An order waits this long (real milliseconds) before its recovery is decided and published, so a
-   * click or delivery still in flight on another topic is credited.
+   * An order's recovery is decided once the service has read everything published before the order
+   * (abandonments, deliveries, codes), and at least this long (real milliseconds) after it was read:
+   * a margin for a click recorded a moment before the order on another ingestion instance.
    */
-  ATTRIBUTION_SETTLE_MS: envInt(3_000, { min: 0, max: 600_000 }),
+  ATTRIBUTION_SETTLE_MS: envInt(1_000, { min: 0, max: 600_000 }),
   /** The stores' ingestion keys (`storeId:key,…`, as ingestion's): each also reads its own store's reports. */
   INGESTION_API_KEYS: envApiKeys({ optional: true }),
   /** Read-only reports keys, `storeId:key,…`: read the store's reports and dashboard; cannot post events. */

@@ -1,3 +1,4 @@
 import { Init1764100000000 } from './1764100000000-init';
+import { Recoveries1765000000000 } from './1765000000000-recoveries';
 
-export const migrations = [Init1764100000000];
+export const migrations = [Init1764100000000, Recoveries1765000000000];
