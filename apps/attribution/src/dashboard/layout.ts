@@ -63,6 +63,8 @@ summary{cursor:pointer;color:var(--accent)}
 `.trim();
 
 const STYLE_HASH = createHash('sha256').update(CSS).digest('base64');
+/** Built outside the page template so formatting the template can never change what the hash covers. */
+const STYLE = new SafeHtml(`<style>${CSS}</style>`);
 
 /**
  * No script at all, nothing from anywhere else: the page's only style is the inline sheet above
@@ -119,9 +121,7 @@ export function layout(options: { title: string; storeId?: string; body: HtmlPar
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>${options.title}</title>
-        <style>
-          ${new SafeHtml(CSS)}
-        </style>
+        ${STYLE}
       </head>
       <body>
         ${bar}

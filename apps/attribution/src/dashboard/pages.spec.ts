@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { LiftReport } from '../reports/recovery-report';
+import { CONTENT_SECURITY_POLICY } from './layout';
 import { headline, renderDashboard, renderSignIn, verdictWords } from './pages';
 import { periodFromQuery, type Period } from './period';
 import { sampleReport } from './sample-report';
@@ -174,5 +176,16 @@ describe('renderSignIn', () => {
     expect(page).toMatch(/<form method="post" action="\/signin">/);
     expect(page).toMatch(/<input id="key" name="key" type="password" autocomplete="off"/);
     expect(page).toContain('role="alert">That key was not accepted.</p>');
+  });
+});
+
+describe('the style sheet and the Content-Security-Policy', () => {
+  it('allows exactly the page’s one style element, by its hash', () => {
+    const page = renderSignIn().value;
+    const styles = [...page.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(styles).toHaveLength(1);
+    const hash = createHash('sha256').update(styles[0]!).digest('base64');
+    expect(CONTENT_SECURITY_POLICY).toContain(`style-src 'sha256-${hash}'`);
+    expect(page).not.toMatch(/ style="/);
   });
 });
