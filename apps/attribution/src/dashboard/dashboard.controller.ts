@@ -10,7 +10,7 @@ import { ATTRIBUTION_CONFIG, type AttributionConfig } from '../config';
 import { redirect, sendPage } from './layout';
 import { renderDashboard, renderMessage, renderSignIn } from './pages';
 import { periodFromQuery } from './period';
-import { DASHBOARD_REPORTS, type RecoveryReports } from './recovery-reports';
+import { ReportsService } from '../reports/reports.service';
 
 const SignInForm = z.object({ key: z.string().min(1).max(512) });
 
@@ -45,7 +45,7 @@ export class DashboardController {
   constructor(
     private readonly auth: StoreAuth,
     @Inject(ATTRIBUTION_CONFIG) private readonly config: AttributionConfig,
-    @Inject(DASHBOARD_REPORTS) private readonly reports: RecoveryReports,
+    private readonly reports: ReportsService,
   ) {}
 
   @Get()
