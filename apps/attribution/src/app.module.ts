@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@reclaim/platform';
 import { AuthModule } from './auth/auth.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import type { AttributionConfig } from './config';
 import { AttributionConsumer } from './consumer/attribution.consumer';
 import { RECORD_SINKS } from './consumer/record-sinks';
@@ -27,6 +28,7 @@ export class AppModule {
         FunnelModule,
         RecoveriesModule,
         ReportsModule,
+        DashboardModule,
       ],
       controllers: [AttributionConsumer],
       providers: [
