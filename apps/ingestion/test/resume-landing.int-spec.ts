@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import {
@@ -16,16 +16,11 @@ import { pollUntil, startServiceUnderTest, type ServiceUnderTest } from '@reclai
 import { AppModule } from '../src/app.module';
 import { IngestionConfig } from '../src/config';
 import { LandingFeedConsumer } from '../src/landing/landing-feed.consumer';
+import { signedLink, startImageHost } from './landing-fixture';
 
 const SECRET = 'landing-secret-for-tests';
 const BROWSER =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
-/** A 1×1 PNG, served by the test's own image host. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 const STORES = {
   'shop-a': { name: 'Shop A', cartUrl: 'https://shop-a.example/cart/{cartId}', allowedHosts: ['www.shop-a.example'] },
   'shop-b': { name: 'Shop B', cartUrl: 'https://shop-b.example/cart/{cartId}' },
@@ -56,16 +51,12 @@ const hrefOf = (html: string, cls: string) => {
 describe('GET /r/:token landing (Kafka + Postgres)', () => {
   let sut: ServiceUnderTest<IngestionConfig>;
   let base: string;
-  let images: Server;
+  let images: Awaited<ReturnType<typeof startImageHost>>;
   let imageBase: string;
 
   beforeAll(async () => {
-    images = createServer((req, res) => {
-      res.writeHead(req.url?.endsWith('.png') ? 200 : 404, { 'content-type': 'image/png' });
-      res.end(PNG);
-    });
-    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
-    imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+    images = await startImageHost();
+    imageBase = images.base;
     sut = await startServiceUnderTest({
       name: 'ingestion-landing',
       schema: IngestionConfig,
@@ -90,7 +81,7 @@ describe('GET /r/:token landing (Kafka + Postgres)', () => {
 
   afterAll(async () => {
     await sut?.close();
-    await new Promise((resolve) => images?.close(resolve));
+    await images?.close();
   });
 
   let n = 0;
@@ -107,7 +98,7 @@ describe('GET /r/:token landing (Kafka + Postgres)', () => {
       cartId: c,
       touchId: t,
       url: u,
-      token: signToken({ s: o.s, c, t, ch: 'email', u, iat: nowS() - 3600, exp: o.exp ?? nowS() + 3600 }, SECRET),
+      token: signedLink(SECRET, { s: o.s, c, t, u, ...(o.exp === undefined ? {} : { exp: o.exp }) }),
     };
   };
 
