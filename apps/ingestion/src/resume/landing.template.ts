@@ -3,7 +3,8 @@
  * friendly error pages. Handlebars escapes every `{{value}}`; the one `{{{body}}}` is a page body
  * rendered (and escaped) by these templates. One static stylesheet, inline (its hash is in the
  * Content-Security-Policy), no scripts, no fonts, nothing from a third party but item images.
- * Mobile first: one column, 16 px text, a full-width button; wider screens get a centred column.
+ * Mobile first: one column, 16 px text, the one full-width button right under the heading (and the
+ * code, if any) so that a phone shows it without scrolling; wider screens get a centred column.
  */
 
 export const LANDING_CSS = `
@@ -73,6 +74,7 @@ export const LANDING_BODY = `<header class="card">
 <p class="muted">Valid until {{incentive.expires}}.</p>
 </section>
 {{/if}}
+<a class="button" href="{{checkoutUrl}}" rel="noreferrer">Continue to checkout</a>
 <section class="card" aria-labelledby="items-title">
 <h2 id="items-title">Your items</h2>
 <ul class="items">
@@ -84,7 +86,7 @@ export const LANDING_BODY = `<header class="card">
 <p class="muted">Qty {{quantity}} · {{unitPrice}} each{{#if previousPrice}} <span class="was">(was <del>{{previousPrice}}</del>)</span>{{/if}}</p>
 {{#if outOfStock}}<p class="oos">Out of stock</p>{{else}}<p class="ok">In stock</p>{{/if}}
 </div>
-<p class="line">{{lineTotal}}</p>
+{{#unless outOfStock}}<p class="line">{{lineTotal}}</p>{{/unless}}
 </li>
 {{/each}}
 </ul>
@@ -93,7 +95,6 @@ export const LANDING_BODY = `<header class="card">
 {{#if unavailableCount}}<p class="muted">Out-of-stock items are not included in the total.</p>{{/if}}
 {{#if incentive}}<p class="muted">Your code is applied at checkout.</p>{{/if}}
 </section>
-<a class="button" href="{{checkoutUrl}}" rel="noreferrer">Continue to checkout</a>
 {{#if trust}}
 <section class="card trust" aria-labelledby="trust-title">
 <h2 id="trust-title">Shopping with {{storeName}}</h2>
