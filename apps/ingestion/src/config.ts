@@ -58,8 +58,8 @@ export const IngestionConfig = z.object({
   RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),
   /**
    * The store's cart page, with `{cartId}` (and `{storeId}`) filled in: the channels build resume
-   * links to it (the same setting there). A store without a RESUME_STORES entry (or one without
-   * `cartUrl`) may only be sent to this template's host.
+   * links to it (the same setting there). Ingestion lets a store without a `cartUrl` of its own in
+   * RESUME_STORES send shoppers to this template's host (and to nothing else, without an entry).
    */
   STORE_CART_URL_TEMPLATE: UrlTemplate.default('https://shop.example/cart/{cartId}'),
   /**
