@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_EVENTS_PER_BATCH } from '@reclaim/contracts';
 import { envInt } from '@reclaim/core';
 import { baseConfigShape, envApiKeys, envSigningKeys, envDuration, envPort } from '@reclaim/platform';
+import { envResumeStores, UrlTemplate } from './resume/domain/store-settings';
 
 export const IngestionConfig = z.object({
   ...baseConfigShape,
@@ -55,6 +56,19 @@ export const IngestionConfig = z.object({
    * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
    */
   RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),
+  /**
+   * The store's cart page, with `{cartId}` (and `{storeId}`) filled in: the channels build resume
+   * links to it (the same setting there). Ingestion lets a store without a `cartUrl` of its own in
+   * RESUME_STORES send shoppers to this template's host (and to nothing else, without an entry).
+   */
+  STORE_CART_URL_TEMPLATE: UrlTemplate.default('https://shop.example/cart/{cartId}'),
+  /**
+   * Per-store resume-link settings, a JSON object `{"<storeId>": {landing, allowedHosts, cartUrl,
+   * checkoutUrl, name, returns, delivery, support}}` (every field in apps/ingestion/README.md).
+   * `landing` `store` (default) redirects to the store's cart; `reclaim` shows Reclaim's own cart
+   * page. A link is only followed to an allowed host of the store it names.
+   */
+  RESUME_STORES: envResumeStores('{}'),
 });
 export type IngestionConfig = z.output<typeof IngestionConfig>;
 export const INGESTION_CONFIG = Symbol('INGESTION_CONFIG');

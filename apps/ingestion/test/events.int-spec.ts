@@ -303,12 +303,12 @@ describe('POST /v1/events', () => {
     });
 
     it.each([
-      ['tampered', () => token(valid).replace(/^./, (c) => (c === 'e' ? 'f' : 'e'))],
-      ['signed with another secret', () => token(valid, 'some-other-secret')],
-      ['expired', () => token({ ...valid, exp: Math.floor(Date.now() / 1000) - 1 })],
-    ])('answers a %s link with a plain 404 page', async (_what, make) => {
+      ['tampered', 404, () => token(valid).replace(/^./, (c) => (c === 'e' ? 'f' : 'e'))],
+      ['signed with another secret', 404, () => token(valid, 'some-other-secret')],
+      ['expired', 410, () => token({ ...valid, exp: Math.floor(Date.now() / 1000) - 1 })],
+    ])('answers a %s link with a plain HTML page (%i)', async (_what, status, make) => {
       const res = await fetch(`${base}/r/${make()}`, { redirect: 'manual' });
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(status);
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
       expect(await res.text()).not.toMatch(/at .*\.js|Error/);
     });

@@ -1,5 +1,5 @@
 import { signToken, verifyToken } from '@reclaim/core';
-import { readResumeToken, resumeLink, storeCartUrl } from './resume-link';
+import { inspectResumeToken, readResumeToken, resumeLink, storeCartUrl } from './resume-link';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const valid = {
@@ -45,6 +45,27 @@ describe(readResumeToken.name, () => {
 
   it('refuses a token signed with another secret', () => {
     expect(readResumeToken(verifyToken(signToken(valid, 'secret-1'), 'secret-2'), now)).toBeUndefined();
+  });
+});
+
+describe(inspectResumeToken.name, () => {
+  it('tells an expired link, still naming its store and target, from a valid one', () => {
+    const exp = now.getTime() / 1000 - 1;
+    expect(inspectResumeToken({ ...valid, exp }, now)).toEqual({
+      status: 'expired',
+      link: { storeId: 'shop', cartId: 'cart-1', touchId: 'touch-1', channel: 'email', url: valid.u },
+      expiredAt: new Date(exp * 1000),
+    });
+    expect(inspectResumeToken(valid, now)).toMatchObject({ status: 'valid', link: { storeId: 'shop' } });
+  });
+
+  it.each([
+    ['no payload (the signature did not verify)', undefined],
+    ['an expired link to a javascript: URL', { ...valid, exp: 1, u: 'javascript:alert(1)' }],
+    ['an expired link without a store', { ...valid, exp: 1, s: undefined }],
+    ['a link whose expiry is not a number', { ...valid, exp: '2026-11-25' }],
+  ])('finds %s invalid', (_what, payload) => {
+    expect(inspectResumeToken(payload, now)).toEqual({ status: 'invalid' });
   });
 });
 

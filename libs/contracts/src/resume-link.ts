@@ -44,27 +44,46 @@ export interface ResumeLink {
   issuedAt?: Date;
 }
 
+/** What a verified resume-token payload says: a link, a well-formed link past its expiry, or nothing usable. */
+export type ResumeTokenReading =
+  | { status: 'valid'; link: ResumeLink }
+  | { status: 'expired'; link: ResumeLink; expiredAt: Date }
+  | { status: 'invalid' };
+
+/**
+ * Reads a verified resume-token payload `{ s, c, t, ch, u, iat?, exp }` and tells an expired link
+ * from a broken one: the payload of a token whose signature verified is the channel's own word, so
+ * an expired link still names its store (ingestion links the shopper to it). `invalid` when a field
+ * is missing or malformed, or the target is not an http(s) URL.
+ */
+export function inspectResumeToken(payload: Record<string, unknown> | undefined, now: Date): ResumeTokenReading {
+  if (!payload) return { status: 'invalid' };
+  const { s, c, t, ch, u, iat, exp } = payload;
+  if (typeof s !== 'string' || typeof c !== 'string' || typeof t !== 'string' || typeof u !== 'string')
+    return { status: 'invalid' };
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return { status: 'invalid' };
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isSafeInteger(iat) || iat > exp))
+    return { status: 'invalid' };
+  const channel = Channels.find((x) => x === ch);
+  if (!channel) return { status: 'invalid' };
+  let url: URL;
+  try {
+    url = new URL(u);
+  } catch {
+    return { status: 'invalid' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { status: 'invalid' };
+  const link: ResumeLink = { storeId: s, cartId: c, touchId: t, channel, url: url.toString() };
+  if (typeof iat === 'number') link.issuedAt = new Date(iat * 1000);
+  if (exp * 1000 < now.getTime()) return { status: 'expired', link, expiredAt: new Date(exp * 1000) };
+  return { status: 'valid', link };
+}
+
 /**
  * Reads a verified resume-token payload `{ s, c, t, ch, u, iat?, exp }`. Undefined when a field
  * is missing or malformed, the link expired, or the target is not an http(s) URL.
  */
 export function readResumeToken(payload: Record<string, unknown> | undefined, now: Date): ResumeLink | undefined {
-  if (!payload) return undefined;
-  const { s, c, t, ch, u, iat, exp } = payload;
-  if (typeof s !== 'string' || typeof c !== 'string' || typeof t !== 'string' || typeof u !== 'string')
-    return undefined;
-  if (typeof exp !== 'number' || exp * 1000 < now.getTime()) return undefined;
-  if (iat !== undefined && (typeof iat !== 'number' || !Number.isSafeInteger(iat) || iat > exp)) return undefined;
-  const channel = Channels.find((x) => x === ch);
-  if (!channel) return undefined;
-  let url: URL;
-  try {
-    url = new URL(u);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  const link: ResumeLink = { storeId: s, cartId: c, touchId: t, channel, url: url.toString() };
-  if (typeof iat === 'number') link.issuedAt = new Date(iat * 1000);
-  return link;
+  const reading = inspectResumeToken(payload, now);
+  return reading.status === 'valid' ? reading.link : undefined;
 }
