@@ -74,6 +74,12 @@ local_defaults() {
   export INGESTION_API_KEYS="${INGESTION_API_KEYS:-demo-store:demo-store-key-0001}"
   export RESUME_LINK_SECRET="${RESUME_LINK_SECRET:-local-dev-resume-secret}"
   export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:${INGESTION_PORT:-3000}}"
+  # The demo store's read-only reports key (dashboard sign-in) and the dashboard's signing secret.
+  export REPORTS_API_KEYS="${REPORTS_API_KEYS:-demo-store:demo-store-reports-0001}"
+  export DASHBOARD_SECRET="${DASHBOARD_SECRET:-local-dev-dashboard-secret}"
+  # Resume links land on Reclaim's own cart page for the demo store (apps/ingestion/README.md).
+  local demo_landing='{"demo-store":{"landing":"reclaim","name":"Reclaim Demo Store","checkoutUrl":"https://shop.example/checkout?cart={cartId}","returns":"Free returns within 30 days.","delivery":"Ships in 1–2 working days.","support":"help@shop.example"}}'
+  export RESUME_STORES="${RESUME_STORES:-$demo_landing}"
 }
 
 SERVICES=(ingestion segmentation scheduler email sms push attribution)

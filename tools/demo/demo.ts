@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Contracts, Topics } from '@reclaim/contracts';
+import { Contracts, dashboardLinkToken, Topics } from '@reclaim/contracts';
+import { parseSigningKeys } from '@reclaim/core';
 import { createKafka, silenceKafkajsTimerWarning } from '@reclaim/kafka';
 import { postEvents } from '@reclaim/testing';
 import { sampleShoppers, type Shopper } from './sample-traffic';
@@ -19,6 +20,10 @@ const ingestionPort = Number(process.env['INGESTION_PORT'] ?? 3000);
 const ingestion = `http://127.0.0.1:${ingestionPort}`;
 const apiKey = (process.env['INGESTION_API_KEYS'] ?? '').split(',')[0]?.split(':').slice(1).join(':') ?? '';
 const portOf = (service: string, index: number) => Number(process.env[`${service.toUpperCase()}_PORT`] ?? 3000 + index);
+const attributionPort = Number(process.env['ATTRIBUTION_PORT'] ?? 3006);
+const attribution = `http://127.0.0.1:${attributionPort}`;
+const storeId = (process.env['INGESTION_API_KEYS'] ?? '').split(',')[0]?.split(':')[0] ?? '';
+const reportsKey = (process.env['REPORTS_API_KEYS'] ?? '').split(',')[0]?.split(':').slice(1).join(':') ?? '';
 const say = (msg: string) => process.stdout.write(`\x1b[1m[demo]\x1b[0m ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,8 +64,9 @@ async function clickSomeResumeLinks(count: number): Promise<number> {
   for (const mail of mails) {
     const link = /https?:\/\/[^\s]+\/r\/[A-Za-z0-9_.-]+/.exec(mail.text ?? '')?.[0];
     if (!link || clicked >= count) continue;
+    // The demo store lands on Reclaim's own cart page (200); a store's own cart page is a 302.
     const res = await fetch(link, { redirect: 'manual' }).catch(() => undefined);
-    if (res?.status === 302) clicked++;
+    if (res?.status === 302 || res?.status === 200) clicked++;
   }
   return clicked;
 }
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
   const logDir = resolve(ROOT, '.local/demo-logs');
   mkdirSync(logDir, { recursive: true });
   process.on('SIGINT', () => {
+    say('stopping the services');
     stopAll();
     process.exit(130);
   });
@@ -104,7 +111,10 @@ async function main(): Promise<void> {
     topicPrefix: process.env['KAFKA_TOPIC_PREFIX'] ?? '',
   });
   const prefix = process.env['KAFKA_TOPIC_PREFIX'] ?? '';
-  const deliveries: Array<{ cartId: string; status: string; sequence?: number; reason?: string }> = [];
+  const deliveries: Array<{ cartId: string; status: string; sequence?: number; reason?: string; handoffAt?: string }> =
+    [];
+  /** When each cart's order was acknowledged (202): no hand-off for that cart may start after it. */
+  const acknowledged = new Map<string, number>();
   const abandonments: Array<{ cartId: string; holdout: boolean; stage: string }> = [];
   const consumer = kafka.consumer({ groupId: `reclaim-demo-${runId}` });
   await consumer.connect();
@@ -146,7 +156,11 @@ async function main(): Promise<void> {
     while (pending.size > 0 && Date.now() < deadline) {
       for (const s of [...pending].filter(ready)) {
         pending.delete(s);
-        posted.push(post(s.order()));
+        posted.push(
+          post(s.order()).then((r) => {
+            if (r.status === 202) acknowledged.set(s.cartId, Date.now());
+          }),
+        );
       }
       if (pending.size > 0) await sleep(20);
     }
@@ -175,9 +189,12 @@ async function main(): Promise<void> {
 
   const count = (status: string) => deliveries.filter((d) => d.status === status).length;
   const treated = abandonments.filter((a) => !a.holdout);
-  const sentTo = (s: Shopper) => deliveries.filter((d) => d.cartId === s.cartId && d.status === 'sent').length;
-  const byKind = (kind: Shopper['kind']) => shoppers.filter((s) => s.kind === kind).reduce((n, s) => n + sentTo(s), 0);
-  const mostAfterOrder = Math.max(0, ...late.map(sentTo));
+  // The guarantee in measured terms: a hand-off to the provider that started after the cart's order
+  // was acknowledged (202) would be a broken promise. Timestamps: the channel's `handoffAt`, the 202's arrival.
+  const checked = deliveries.filter((d) => d.status === 'sent' && d.handoffAt && acknowledged.has(d.cartId));
+  const afterAck = checked.filter((d) => Date.parse(d.handoffAt ?? '') >= (acknowledged.get(d.cartId) ?? Infinity));
+  const report = await recoveryReport();
+  const link = dashboardLink();
   process.stdout.write(`
 \x1b[1mWhat happened\x1b[0m
   shoppers replayed ............................ ${shoppers.length}
@@ -187,15 +204,74 @@ async function main(): Promise<void> {
   touches cancelled (order completed etc.) ..... ${count('cancelled')}
   touches skipped (with reason) ................ ${count('skipped')}
   resume links clicked ......................... ${count('clicked')}
-  emails to shoppers who bought before a reminder: ${byKind('buys-before-reminder')}
-  most emails to a shopper who bought after email 1: ${mostAfterOrder}
-
-  Read the emails: ${process.env['MAILDEV_WEB_URL'] ?? 'your SMTP server'}${process.env['MAILDEV_WEB_URL'] ? ' (the inbox closes with the demo; run `npm run dev` to keep it open)' : ''}
+  orders acknowledged .......................... ${acknowledged.size}
+  hand-offs to those carts, checked by time .... ${checked.length} (all started before the order's 202)
+  hand-offs after an acknowledged order: ${afterAck.length}
+${report ? liftLines(report) : '  (the reports API did not answer: see .local/demo-logs/attribution.log)\n'}
+  Dashboard (signed link, 12 h): ${link}
+  Reports API: ${attribution.replace('127.0.0.1', 'localhost')}/v1/reports/recovery (Bearer ${reportsKey}), OpenAPI at /docs
+  Read the emails: ${process.env['MAILDEV_WEB_URL'] ?? 'your SMTP server'}
   Service logs: .local/demo-logs/
 `);
   await consumer.disconnect();
-  stopAll();
-  await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once('exit', r))));
+  if (process.env['DEMO_EXIT'] === '1') {
+    stopAll();
+    await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once('exit', r))));
+    return;
+  }
+  say('everything stays up (dashboard, inbox, APIs) until Ctrl-C');
+  await new Promise(() => undefined);
+}
+
+interface ReportSummary {
+  treated: { abandoned: number; recovered: number; rate: number };
+  holdout: { abandoned: number; recovered: number; rate: number };
+  recovered: number;
+  lift: { absolute: number; ci95: [number, number]; verdictText: string };
+  revenue: Record<string, { recovered: number; incremental: number }>;
+}
+
+/** The store's recovery report from the attribution service, once the demo's recoveries are decided. */
+async function recoveryReport(): Promise<ReportSummary | undefined> {
+  const deadline = Date.now() + 15_000;
+  let last: ReportSummary | undefined;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${attribution}/v1/reports/recovery`, {
+      headers: { authorization: `Bearer ${reportsKey}` },
+    }).catch(() => undefined);
+    if (res?.ok) {
+      const report = (await res.json()) as ReportSummary;
+      // Settled when two reads a second apart agree (orders are decided shortly after they are read).
+      if (last && last.recovered === report.recovered) return report;
+      last = report;
+    }
+    await sleep(1_000);
+  }
+  return last;
+}
+
+function liftLines(r: ReportSummary): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const pp = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pp`;
+  const money = Object.entries(r.revenue)
+    .map(([currency, v]) => {
+      const f = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
+      const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
+      return `${f.format(v.recovered / 10 ** digits)} recovered (${f.format(v.incremental / 10 ** digits)} incremental)`;
+    })
+    .join('; ');
+  return (
+    `  recovered carts .............................. ${r.recovered}: treated ${r.treated.recovered}/${r.treated.abandoned} (${pct(r.treated.rate)}), hold-out ${r.holdout.recovered}/${r.holdout.abandoned} (${pct(r.holdout.rate)})\n` +
+    `  lift ......................................... ${pp(r.lift.absolute)} (always-valid 95 %: ${pp(r.lift.ci95[0])} to ${pp(r.lift.ci95[1])}) — ${r.lift.verdictText}\n` +
+    `  revenue ...................................... ${money || 'none yet'}\n`
+  );
+}
+
+/** A signed, expiring link that signs the demo store into the dashboard (the key never in a URL). */
+function dashboardLink(): string {
+  const secret = parseSigningKeys(process.env['DASHBOARD_SECRET'] ?? 'dev-only-dashboard-secret');
+  const token = dashboardLinkToken(storeId, secret, new Date(), 12 * 3_600_000);
+  return `http://localhost:${attributionPort}/signin/${token}`;
 }
 
 main().catch((error: unknown) => {

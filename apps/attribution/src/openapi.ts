@@ -3,8 +3,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 
 /**
  * The reports API's OpenAPI 3.1 document, generated from the controllers' decorators. CI compares it
- * with the committed copy (apps/attribution/openapi.json: `tools/docs/generate-openapi.ts --check`),
- * so the API cannot drift from its document unnoticed.
+ * with the committed copy, apps/attribution/openapi.json (apps/attribution/test/recovery-report.int-spec.ts;
+ * `UPDATE_OPENAPI=1` rewrites it), so the API cannot drift from its document unnoticed.
  */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()

@@ -171,6 +171,8 @@ export const Delivery = z.object({
    * clicks were judged; consumers treat those as credited candidates (one per touch).
    */
   click: Click.optional(),
+  /** On sent (and unknown) touches: when the hand-off to the provider started. */
+  handoffAt: Timestamp.optional(),
   /** On sent SMS: how many segments the provider bills (attribution prices SMS per segment). */
   segments: z.number().int().min(1).optional(),
   at: Timestamp,

@@ -97,6 +97,9 @@ export class DeliveryReporter {
       at: new Date().toISOString(),
     };
     if (row.reason && status !== 'sent') delivery.reason = row.reason;
+    if (row.handoffStartedAt && (status === 'sent' || status === 'unknown'))
+      delivery.handoffAt = new Date(row.handoffStartedAt).toISOString();
+    if (row.segments && status === 'sent') delivery.segments = row.segments;
     if (row.providerMessageId) delivery.providerMessageId = row.providerMessageId;
     await this.publisher.publish(Contracts.delivery, [delivery]);
     this.counter.inc({ status, reason: (delivery.reason ?? '').split(':')[0] ?? '' });

@@ -8,3 +8,4 @@ export * from './delivery-reporter';
 export * from './attempt-config';
 export * from './ledger-attempts';
 export * from './ledger-retry-loop';
+export * from './send-ledger-handoff.migration';

@@ -18,6 +18,10 @@ export interface LedgerRow {
   retries: number;
   /** Set while the ledger owns the touch: when it is next attempted (retry, quiet hours). */
   nextAttemptAt: Date | null;
+  /** When the latest hand-off to the provider started (pending → sending). */
+  handoffStartedAt: Date | null;
+  /** SMS: the segments the message went out in (what the provider bills). */
+  segments: number | null;
 }
 
 interface RawRow {
@@ -32,10 +36,14 @@ interface RawRow {
   provider_message_id: string | null;
   retries: number;
   next_attempt_at: Date | null;
+  handoff_started_at: Date | null;
+  segments: number | null;
 }
 
 const COLUMNS =
-  'touch_id, abandonment_id, store_id, cart_id, sequence, status, reason, attempts, provider_message_id, retries, next_attempt_at';
+  'touch_id, abandonment_id, store_id, cart_id, sequence, status, reason, attempts, provider_message_id, retries, next_attempt_at, handoff_started_at, ' +
+  // Only the SMS ledger has a segments column: read through the row's JSON so every channel's table works.
+  "(to_jsonb(send_ledger) ->> 'segments')::int AS segments";
 
 const toRow = (r: RawRow): LedgerRow => ({
   touchId: r.touch_id,
@@ -49,6 +57,8 @@ const toRow = (r: RawRow): LedgerRow => ({
   providerMessageId: r.provider_message_id,
   retries: r.retries,
   nextAttemptAt: r.next_attempt_at,
+  handoffStartedAt: r.handoff_started_at,
+  segments: r.segments,
 });
 
 /** Columns of a channel's own ledger that a move also writes (SMS segments, the push transport). */
@@ -183,7 +193,8 @@ export class SendLedgerRepository {
          reason = COALESCE($4, reason),
          provider_message_id = COALESCE($5, provider_message_id),
          attempts = attempts + $6,
-         sent_at = CASE WHEN $7 THEN now() ELSE sent_at END
+         sent_at = CASE WHEN $7 THEN now() ELSE sent_at END,
+         handoff_started_at = CASE WHEN $6 = 1 THEN clock_timestamp() ELSE handoff_started_at END
          ${extra.map(([name], i) => `, ${name} = $${8 + i}`).join('')}
        WHERE touch_id = $1 AND status = ANY($3)`,
       [

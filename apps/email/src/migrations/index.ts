@@ -1,4 +1,4 @@
-import { SendLedgerRetries1765000000000 } from '@reclaim/delivery';
+import { SendLedgerHandoff1765200000000, SendLedgerRetries1765000000000 } from '@reclaim/delivery';
 import { CreateSuppressionView1764300000000 } from '@reclaim/suppression';
 import { SendLedger1764300000001 } from './1764300000001-send-ledger';
 import { IncentiveCodes1764400000000 } from './1764400000000-incentive-codes';
@@ -12,4 +12,5 @@ export const migrations = [
   ProductFacts1764500000000,
   LedgerRecipient1764900000000,
   SendLedgerRetries1765000000000,
+  SendLedgerHandoff1765200000000,
 ];
