@@ -7,6 +7,8 @@ import { RECORD_SINKS } from './consumer/record-sinks';
 import { FunnelModule } from './funnel/funnel.module';
 import { FunnelSink } from './funnel/funnel.sink';
 import { migrations } from './migrations';
+import { TimelineModule } from './timeline/timeline.module';
+import { TimelineSink } from './timeline/timeline.sink';
 
 @Module({})
 export class AppModule {
@@ -22,9 +24,16 @@ export class AppModule {
         }),
         AuthModule.register(config),
         FunnelModule,
+        TimelineModule,
       ],
       controllers: [AttributionConsumer],
-      providers: [{ provide: RECORD_SINKS, useFactory: (funnel: FunnelSink) => [funnel], inject: [FunnelSink] }],
+      providers: [
+        {
+          provide: RECORD_SINKS,
+          useFactory: (funnel: FunnelSink, timeline: TimelineSink) => [funnel, timeline],
+          inject: [FunnelSink, TimelineSink],
+        },
+      ],
     };
   }
 }
