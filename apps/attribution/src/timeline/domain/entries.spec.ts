@@ -6,6 +6,7 @@ import {
   deliveryText,
   idleText,
   incentiveText,
+  pausedEntry,
   recoveryText,
   storefrontEntry,
   suppressionEntry,
@@ -324,5 +325,15 @@ describe('recovery facts', () => {
       credit: 'none',
     };
     expect(recoveryText(r)).toBe('recovered: €80.00 without a touch (hold-out)');
+  });
+});
+
+describe(pausedEntry.name, () => {
+  it('says when the shopper came back and that the sequence paused', () => {
+    const entry = pausedEntry(
+      { abandonmentId: 'ab-1', storeId: 's1', cartId: 'c1', sourceEventId: 'e7', resumedAt: '2026-01-15T14:20:30Z' },
+      'ab-1:paused',
+    );
+    expect(entry).toMatchObject({ kind: 'paused', text: 'shopper came back at 14:20 UTC: sequence paused' });
   });
 });
