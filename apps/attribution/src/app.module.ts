@@ -11,6 +11,8 @@ import { migrations } from './migrations';
 import { RecoveriesModule } from './recoveries/recoveries.module';
 import { RecoverySink } from './recoveries/recovery.sink';
 import { ReportsModule } from './reports/reports.module';
+import { TimelineModule } from './timeline/timeline.module';
+import { TimelineSink } from './timeline/timeline.sink';
 
 @Module({})
 export class AppModule {
@@ -29,13 +31,18 @@ export class AppModule {
         RecoveriesModule,
         ReportsModule,
         DashboardModule,
+        TimelineModule,
       ],
       controllers: [AttributionConsumer],
       providers: [
         {
           provide: RECORD_SINKS,
-          useFactory: (funnel: FunnelSink, recoveries: RecoverySink) => [funnel, recoveries],
-          inject: [FunnelSink, RecoverySink],
+          useFactory: (funnel: FunnelSink, recoveries: RecoverySink, timeline: TimelineSink) => [
+            funnel,
+            recoveries,
+            timeline,
+          ],
+          inject: [FunnelSink, RecoverySink, TimelineSink],
         },
       ],
     };

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ReportsModule } from './reports/reports.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 /**
  * The reports API's OpenAPI 3.1 document, generated from the controllers' decorators. CI compares it
@@ -21,7 +23,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       description: "The store's ingestion key or read-only reports key",
     })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  // The public API only: not the dashboard's pages, health or metrics.
+  return SwaggerModule.createDocument(app, config, { include: [ReportsModule, TimelineModule] });
 }
 
 /** Serves the document at /docs/openapi.json and a browsable page at /docs. */

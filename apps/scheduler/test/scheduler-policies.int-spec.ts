@@ -204,11 +204,16 @@ describe('scheduler policies (Kafka + Postgres)', () => {
       { timeoutMs: 20_000, description: 'the second touch after the gap' },
     );
     expect(second?.sentAt).toBeGreaterThanOrEqual(firstSentAt + MIN_GAP_MS);
+    expect(second?.touch.deferred).toEqual({
+      plannedAt: deferred.original_due_at?.toISOString(),
+      reason: 'minimum gap between messages',
+    });
     // The gap is kept between the recorded dispatch times (publish times add processing latency).
     const secondRow = await touchOf('gap-second');
     expect(secondRow).toMatchObject({ status: 'dispatched', deferred_reason: 'min_gap' });
     expect((secondRow?.dispatched_at?.getTime() ?? 0) - firstSentAt).toBeGreaterThanOrEqual(MIN_GAP_MS);
     expect(first?.sentAt).toBeGreaterThanOrEqual(firstSentAt);
+    expect(first?.touch.deferred).toBeUndefined(); // sent when planned
     expect(deliveriesOf('gap-second')).toEqual([]);
   });
 

@@ -172,6 +172,11 @@ describe('scheduler quiet hours across DST and without a zone (Kafka + Postgres)
     clock.setTo('2026-03-08T12:00:00Z');
     const [touch] = await dispatched('spring');
     expect(touch?.dueAt).toBe('2026-03-08T12:00:00.000Z');
+    // The touch says it was moved, from when, and why, in words (the zone its quiet hours were read in).
+    expect(touch?.deferred).toEqual({
+      plannedAt: row.original_due_at?.toISOString(),
+      reason: 'quiet hours, America/New_York',
+    });
     expect(await touchOf('spring')).toMatchObject({ status: 'dispatched', deferred_reason: 'quiet_hours' });
     expect(deliveriesOf('spring')).toEqual([]); // neither skipped nor cancelled
   });

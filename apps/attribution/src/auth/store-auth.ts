@@ -51,13 +51,16 @@ export class StoreAuth {
       : this.storeForSession(req);
   }
 
+  /** A signed session token for `storeId`, valid for DASHBOARD_SESSION_TTL: the value of the session cookie. */
+  sessionToken(storeId: string): string {
+    const exp = Math.floor((Date.now() + this.config.DASHBOARD_SESSION_TTL) / 1000);
+    return signToken({ s: storeId, use: 'session', exp }, this.config.DASHBOARD_SECRET);
+  }
+
   /** Signs `storeId` in: an HttpOnly, SameSite=Strict session cookie (Secure in production). */
   startSession(res: Response, storeId: string): void {
     const ttl = this.config.DASHBOARD_SESSION_TTL;
-    const token = signToken(
-      { s: storeId, use: 'session', exp: Math.floor((Date.now() + ttl) / 1000) },
-      this.config.DASHBOARD_SECRET,
-    );
+    const token = this.sessionToken(storeId);
     res.setHeader(
       'Set-Cookie',
       serializeCookie(SESSION_COOKIE, token, {

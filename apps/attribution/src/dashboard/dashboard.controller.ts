@@ -129,19 +129,4 @@ export class DashboardController {
     this.auth.endSession(res);
     redirect(res, '/signin');
   }
-
-  /** The "Explain a cart" form submits here; the cart's timeline lives at /carts/:cartId. */
-  @Get('carts')
-  explainCart(@Req() req: Request, @Res() res: Response, @Query('cartId') cartId: unknown): void {
-    const storeId = this.auth.storeForSession(req);
-    if (!storeId) {
-      redirect(res, '/signin');
-      return;
-    }
-    if (typeof cartId !== 'string' || cartId.trim() === '' || cartId.length > 200) {
-      sendPage(res, 400, renderMessage('Which cart?', 'Give a cart id (up to 200 characters).', storeId));
-      return;
-    }
-    redirect(res, `/carts/${encodeURIComponent(cartId.trim())}`);
-  }
 }

@@ -15,7 +15,7 @@ import { EventPublisher, type OutgoingMessage } from '@reclaim/kafka';
 import { claimInbox } from '@reclaim/persistence';
 import { CLOCK } from '../clock';
 import type { RecentSend } from './domain/policies/caps';
-import { decide, type PolicySettings } from './domain/policies/deferral';
+import { decide, deferralInWords, type PolicySettings } from './domain/policies/deferral';
 import { resolveZone, type QuietWindow } from '@reclaim/delivery';
 import { suppressionFor, touchesCancelledBy } from './domain/suppression-rules';
 import {
@@ -223,13 +223,9 @@ export class TouchSchedulerService {
           outcomes.push({ touchId: touch.touchId, status: 'cancelled', reason: suppression.reason });
           continue;
         }
+        const zone = resolveZone(touch.payload.customer, this.storeZone);
         const decision = decide(
-          {
-            channel: touch.channel,
-            cartId: touch.cartId,
-            originalDueAt: touch.originalDueAt,
-            zone: resolveZone(touch.payload.customer, this.storeZone),
-          },
+          { channel: touch.channel, cartId: touch.cartId, originalDueAt: touch.originalDueAt, zone },
           now,
           sendsOf(touch),
           this.policy,
@@ -237,7 +233,17 @@ export class TouchSchedulerService {
         if (decision.kind === 'send') {
           // dueAt says when the touch was let go: the planned moment, or the one a deferral moved it to
           // (the channels measure a touch's age from it; staleness before that is judged above).
-          const payload = { ...touch.payload, dueAt: touch.dueAt.toISOString() };
+          // A deferred touch says so, with its planned moment and the policy in words (the cart's timeline shows it).
+          const payload = {
+            ...touch.payload,
+            dueAt: touch.dueAt.toISOString(),
+            ...(touch.deferredBy && {
+              deferred: {
+                plannedAt: touch.originalDueAt.toISOString(),
+                reason: deferralInWords(touch.deferredBy, zone),
+              },
+            }),
+          };
           messages.push(this.publisher.message(touchContractFor[touch.channel], payload));
           outcomes.push({ touchId: touch.touchId, status: 'dispatched', reason: null });
           // Later touches of this batch see this one (one message per shopper at a time).

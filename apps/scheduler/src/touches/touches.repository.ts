@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Channels, shopperKey, TouchDue, type Abandonment, type Suppression } from '@reclaim/contracts';
 import { fromStorableText, storableText, storableTextOrNull } from '@reclaim/persistence';
 import type { RecentSend } from './domain/policies/caps';
-import type { DeferReason } from './domain/policies/deferral';
+import { asDeferReason, type DeferReason } from './domain/policies/deferral';
 import type { SuppressionFact } from './domain/suppression-rules';
 import { sentStep, type TouchStatus, type TouchTimer } from './domain/touch-plan';
 
@@ -24,6 +24,7 @@ interface TouchRow {
   payload: unknown;
   shopper_key: string;
   original_due_at: Date | null;
+  deferred_reason: string | null;
 }
 
 const ChannelColumn = z.enum(Channels);
@@ -52,10 +53,17 @@ export interface DueTouch extends TouchTimer {
   shopperKey: string;
   /** The planned due time (due_at before any deferral). */
   originalDueAt: Date;
+  /** The policy behind the touch's latest deferral; undefined when it was never deferred. */
+  deferredBy: DeferReason | undefined;
 }
 
 function toDueTouch(row: TouchRow): DueTouch {
-  return { ...toTimer(row), shopperKey: row.shopper_key, originalDueAt: row.original_due_at ?? row.due_at };
+  return {
+    ...toTimer(row),
+    shopperKey: row.shopper_key,
+    originalDueAt: row.original_due_at ?? row.due_at,
+    deferredBy: asDeferReason(row.deferred_reason),
+  };
 }
 
 export interface TouchDeferral {

@@ -89,6 +89,24 @@ describe(buildAbandonment.name, () => {
     expect(later.abandonmentId).not.toBe(buildAbandonment(cart(), abandonedAt, options()).abandonmentId);
   });
 
+  it('says what decided it: the hold-out share, the device and the signals in words', () => {
+    const sut = buildAbandonment(
+      cart({
+        device: 'mobile',
+        shippingEstimateViewed: true,
+        customer: { id: 'u1', email: 'a@x.io', ordersCount: 0 },
+      }),
+      abandonedAt,
+      options({ holdoutPercent: 10 }),
+    );
+    expect(sut).toMatchObject({ holdoutPercent: 10, device: 'mobile', signals: ['first-time', 'shipping viewed'] });
+    expect(Abandonment.parse(sut)).toEqual(sut);
+  });
+
+  it('leaves the device out when no event named one', () => {
+    expect(buildAbandonment(cart(), abandonedAt, options())).not.toHaveProperty('device');
+  });
+
   it('flags the hold-out, keeps its segment and leaves its plan empty', () => {
     const sut = buildAbandonment(cart(), abandonedAt, options({ holdoutPercent: 100 }));
     expect(sut).toMatchObject({ holdout: true, plan: [], segment: 'checkout-abandoner' });

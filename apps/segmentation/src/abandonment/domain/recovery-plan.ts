@@ -4,7 +4,7 @@ import type { CartState } from '../../carts/domain/cart-state';
 import { isHeldOut } from './holdout';
 import { selectPlan, type IncentiveHistory } from './plan-selection';
 import type { StoreRecoveryConfig } from './recovery-config';
-import { computeSignals } from './signals';
+import { computeSignals, signalWords } from './signals';
 
 /** Same cart and same last activity → same id, so a publish retried after a crash is the same abandonment. */
 export function abandonmentIdFor(storeId: string, cartId: string, lastActivityAt: Date): string {
@@ -34,7 +34,9 @@ export interface AbandonmentOptions {
 /**
  * The abandonment record for a cart found idle: signals → segment → plan. Callers check
  * `isAbandonedAt` first; a cart without contents or activity is a programming error here.
- * The hold-out keeps its segment (for measurement) but gets no touches.
+ * The hold-out keeps its segment (for measurement) but gets no touches. The record also says
+ * what decided it (the hold-out share used, the cart's device, the signals in words) so the
+ * cart's timeline can explain the decision from the topic alone.
  */
 export function buildAbandonment(state: CartState, abandonedAt: Date, options: AbandonmentOptions): Abandonment {
   if (!state.cart || !state.lastActivityAt) {
@@ -42,10 +44,11 @@ export function buildAbandonment(state: CartState, abandonedAt: Date, options: A
   }
   const abandonmentId = abandonmentIdFor(state.storeId, state.cartId, state.lastActivityAt);
   const holdout = isHeldOut(state.storeId, state.customer, state.cartId, options.holdoutPercent);
+  const signals = computeSignals(state, options.config.valueTiers);
   const selected = selectPlan({
     abandonmentId,
     abandonedAt,
-    signals: computeSignals(state, options.config.valueTiers),
+    signals,
     config: options.config,
     history: options.history ?? { lastIncentiveAt: undefined },
     hasIdentity: incentiveSubjects(state.customer).length > 0,
@@ -63,6 +66,9 @@ export function buildAbandonment(state: CartState, abandonedAt: Date, options: A
     lastActivityAt: state.lastActivityAt.toISOString(),
     abandonedAt: abandonedAt.toISOString(),
     plan: holdout ? [] : selected.touches,
+    holdoutPercent: options.holdoutPercent,
+    ...(state.device && { device: state.device }),
+    signals: signalWords(signals),
   };
 }
 

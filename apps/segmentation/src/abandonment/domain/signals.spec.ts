@@ -1,5 +1,13 @@
 import { newCartState, type CartState } from '../../carts/domain/cart-state';
-import { buyerType, computeSignals, isPaymentError, reachability, stageReached, valueTier } from './signals';
+import {
+  buyerType,
+  computeSignals,
+  isPaymentError,
+  reachability,
+  signalWords,
+  stageReached,
+  valueTier,
+} from './signals';
 
 const tiers = { EUR: { low: 3000, high: 15000 } };
 
@@ -132,5 +140,50 @@ describe(computeSignals.name, () => {
       buyer: 'unknown',
       valueTier: 'mid',
     });
+  });
+});
+
+describe(signalWords.name, () => {
+  it('names a first-time, high-ticket shopper who viewed shipping and hit a payment error', () => {
+    const signals = computeSignals(
+      state({
+        stage: 'checkout',
+        checkoutStep: 'payment',
+        lastCheckoutError: 'payment_declined',
+        shippingEstimateViewed: true,
+        customer: { ordersCount: 0 },
+        cart: { currency: 'EUR', items: [{ sku: 'A', title: 'Coat', quantity: 1, unitPrice: 20000 }] },
+      }),
+      tiers,
+    );
+    expect(signalWords(signals)).toEqual([
+      'first-time',
+      'high-ticket',
+      'reached payment',
+      'payment error',
+      'shipping viewed',
+    ]);
+  });
+
+  it('names a returning shopper with a small cart, a discount code and a stock error', () => {
+    const signals = computeSignals(
+      state({
+        stage: 'checkout',
+        checkoutStep: 'shipping',
+        lastCheckoutError: 'out_of_stock',
+        customer: { ordersCount: 4 },
+        cart: {
+          currency: 'EUR',
+          discountCode: 'WELCOME',
+          items: [{ sku: 'A', title: 'Pin', quantity: 1, unitPrice: 500 }],
+        },
+      }),
+      tiers,
+    );
+    expect(signalWords(signals)).toEqual(['returning', 'low-value', 'out of stock at checkout', 'discount code used']);
+  });
+
+  it('says nothing it does not know: an unknown buyer with a mid-value cart', () => {
+    expect(signalWords(computeSignals(state(), tiers))).toEqual([]);
   });
 });

@@ -99,3 +99,30 @@ export function computeSignals(state: CartState, thresholds: ValueThresholds): S
     channels: reachability(state),
   };
 }
+
+const ERROR_WORDS: Readonly<Record<CheckoutErrorCode, string>> = {
+  payment_declined: 'payment error',
+  payment_method_unavailable: 'payment error',
+  out_of_stock: 'out of stock at checkout',
+  address_invalid: 'address error',
+  shipping_unavailable: 'shipping unavailable',
+  other: 'checkout error',
+};
+
+/**
+ * The signals that matter to a person reading why a cart got its plan, as a short list of words
+ * (`first-time`, `high-ticket`, `shipping viewed`, `payment error`, …), in a fixed order. Carried on
+ * the abandonment (its `signals`) so support can read the decision without the cart state.
+ */
+export function signalWords(s: Signals): string[] {
+  const words: string[] = [];
+  if (s.buyer === 'first_time') words.push('first-time');
+  if (s.buyer === 'returning') words.push('returning');
+  if (s.valueTier === 'high') words.push('high-ticket');
+  if (s.valueTier === 'low') words.push('low-value');
+  if (s.stage === 'payment') words.push('reached payment');
+  if (s.checkoutError) words.push(ERROR_WORDS[s.checkoutError]);
+  if (s.shippingEstimateViewed) words.push('shipping viewed');
+  if (s.discountCodeUsed) words.push('discount code used');
+  return words;
+}

@@ -1,5 +1,12 @@
 import type { RecentSend } from './caps';
-import { decide, MAX_POLICY_ROUNDS, type PolicySettings, type TouchUnderPolicy } from './deferral';
+import {
+  asDeferReason,
+  decide,
+  deferralInWords,
+  MAX_POLICY_ROUNDS,
+  type PolicySettings,
+  type TouchUnderPolicy,
+} from './deferral';
 
 const H = 3_600_000;
 const settings: PolicySettings = {
@@ -156,5 +163,29 @@ describe(decide.name, () => {
     );
     expect(decision).toMatchObject({ kind: 'defer', until: iso('2026-01-15T13:00:00Z') });
     expect(MAX_POLICY_ROUNDS).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe(deferralInWords.name, () => {
+  it('names quiet hours with the zone they were read in', () => {
+    expect(deferralInWords('quiet_hours', 'Europe/Berlin')).toBe('quiet hours, Europe/Berlin');
+  });
+
+  it('says when no zone was known', () => {
+    expect(deferralInWords('quiet_hours', undefined)).toBe('quiet hours, zone unknown (most restrictive)');
+  });
+
+  it('names the caps by policy, without a zone', () => {
+    expect(deferralInWords('min_gap', 'Europe/Berlin')).toBe('minimum gap between messages');
+    expect(deferralInWords('daily_cap', undefined)).toBe('daily message cap');
+  });
+});
+
+describe(asDeferReason.name, () => {
+  it('reads a stored reason, and nothing from a touch never deferred or an unknown reason', () => {
+    expect(asDeferReason('min_gap')).toBe('min_gap');
+    expect(asDeferReason(null)).toBeUndefined();
+    expect(asDeferReason('toString')).toBeUndefined();
+    expect(asDeferReason('later')).toBeUndefined();
   });
 });

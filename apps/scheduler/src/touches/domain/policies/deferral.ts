@@ -69,3 +69,24 @@ export function decide(
   // Not stable after MAX_POLICY_ROUNDS: defer to where we got; it is judged again when due.
   return { kind: 'defer', until: at, reason: first, reasons: [...new Set(reasons)] };
 }
+
+const DEFER_WORDS: Readonly<Record<DeferReason, string>> = {
+  quiet_hours: 'quiet hours',
+  min_gap: 'minimum gap between messages',
+  daily_cap: 'daily message cap',
+};
+
+/**
+ * Why a touch went out later than planned, in words for the touch's `deferred.reason`: the policy,
+ * and for quiet hours the zone whose clock they were read on (`quiet hours, Europe/Berlin`), or
+ * that no zone was known and the most restrictive reading applied.
+ */
+export function deferralInWords(reason: DeferReason, zone: string | undefined): string {
+  if (reason !== 'quiet_hours') return DEFER_WORDS[reason];
+  return `${DEFER_WORDS.quiet_hours}, ${zone ?? 'zone unknown (most restrictive)'}`;
+}
+
+/** A stored deferral reason, or undefined for a touch never deferred (or a reason this build does not know). */
+export function asDeferReason(value: string | null): DeferReason | undefined {
+  return value !== null && Object.hasOwn(DEFER_WORDS, value) ? (value as DeferReason) : undefined;
+}
