@@ -51,15 +51,15 @@ export const AttributionConfig = z.object({
    * a margin for a click recorded a moment before the order on another ingestion instance.
    */
   ATTRIBUTION_SETTLE_MS: envInt(1_000, { min: 0, max: 600_000 }),
-  /** The stores' ingestion keys (`storeId:key,…`, as ingestion's): each also reads its own store's reports. */
+  /** The stores' ingestion keys (`storeId:key,…`, as ingestion's; empty: none): each also reads its own store's reports. */
   INGESTION_API_KEYS: envApiKeys({ optional: true }),
-  /** Read-only reports keys, `storeId:key,…`: read the store's reports and dashboard; cannot post events. */
+  /** Read-only reports keys, `storeId:key,…` (empty: none): read the store's reports and dashboard; cannot post events. */
   REPORTS_API_KEYS: envApiKeys({ optional: true }),
   /**
    * Signs dashboard sessions (cookie) and dashboard links. One secret or a key ring `k2:<new>,k1:<old>`.
    * Production refuses the default and secrets under 32 bytes. Never logged.
    */
-  DASHBOARD_SECRET: envSigningKeys(DEV_DASHBOARD_SECRET),
+  DASHBOARD_SECRET: envSigningKeys('dev-only-dashboard-secret'),
   /** How long a dashboard sign-in (session cookie) lasts (real time). */
   DASHBOARD_SESSION_TTL: envDuration('12h'),
 });
