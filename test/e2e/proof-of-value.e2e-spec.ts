@@ -88,7 +88,15 @@ describe('proof of value: abandon → email → click → order → recovery cre
     const now = () => new Date().toISOString();
     const abandon = await postEvents(ingestion, KEY, [
       { id: `${cartId}-1`, type: 'cart.updated', occurredAt: now(), cartId, customer, cart, device: 'mobile' },
-      { id: `${cartId}-2`, type: 'checkout.started', occurredAt: now(), cartId, customer, cart, checkout: { step: 'contact' } },
+      {
+        id: `${cartId}-2`,
+        type: 'checkout.started',
+        occurredAt: now(),
+        cartId,
+        customer,
+        cart,
+        checkout: { step: 'contact' },
+      },
     ]);
     expect(abandon.status).toBe(202);
 
@@ -155,7 +163,9 @@ describe('proof of value: abandon → email → click → order → recovery cre
     ];
     const at = steps.map(indexOf);
     expect(at.every((i) => i >= 0) ? at : texts).toEqual([...at].sort((a, b) => a - b));
-    expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/^email 2 cancelled: order o-.+ acknowledged/)]));
+    expect(texts).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^email 2 cancelled: order o-.+ acknowledged/)]),
+    );
     const times = timeline.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
 

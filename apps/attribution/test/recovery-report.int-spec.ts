@@ -252,7 +252,7 @@ describe('recovery attribution and the reports API (Kafka + Postgres)', () => {
           storeId: STORE,
           cartId: c.cartId,
           channel: 'email',
-          sequence: 1,
+          // As ingestion records it: a click names its touch, not the touch's sequence.
           status: 'clicked',
           click: { credited: true, kind: 'first' },
           at: iso(a + 2 * HOUR),

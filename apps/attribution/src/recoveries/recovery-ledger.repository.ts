@@ -270,7 +270,12 @@ export class RecoveryLedgerRepository {
   ): Promise<CreditedTouch | undefined> {
     const last = async (condition: string, windowMs: number): Promise<Record<string, unknown> | undefined> => {
       const rows: Array<Record<string, unknown>> = await tx.query(
-        `SELECT touch_id, channel, sequence FROM deliveries
+        // A click (from ingestion) names no sequence: the touch's other deliveries, else its plan, do.
+        `SELECT touch_id, channel, coalesce(sequence,
+                  (SELECT max(o.sequence) FROM deliveries o WHERE o.store_id = d.store_id AND o.touch_id = d.touch_id),
+                  (SELECT (t->>'sequence')::int FROM abandonments a, jsonb_array_elements(a.plan) t
+                    WHERE a.store_id = d.store_id AND a.cart_id = d.cart_id AND t->>'touchId' = d.touch_id LIMIT 1)) AS sequence
+           FROM deliveries d
           WHERE store_id = $1 AND cart_id = $2 AND ${condition}
             AND at <= $3 AND at >= $3::timestamptz - ($4 || ' milliseconds')::interval
           ORDER BY at DESC, delivery_id DESC LIMIT 1`,
