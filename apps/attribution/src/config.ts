@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { envInt } from '@reclaim/core';
-import {
-  baseConfigShape,
-  DEV_DASHBOARD_SECRET,
-  envApiKeys,
-  envDuration,
-  envPort,
-  envSigningKeys,
-} from '@reclaim/platform';
+import { baseConfigShape, envApiKeys, envDuration, envPort, envSigningKeys } from '@reclaim/platform';
 import { StoreSettingsFile } from './settings/store-settings';
 
 export const AttributionConfig = z.object({
