@@ -205,7 +205,7 @@ async function main(): Promise<void> {
   touches skipped (with reason) ................ ${count('skipped')}
   resume links clicked ......................... ${count('clicked')}
   orders acknowledged .......................... ${acknowledged.size}
-  hand-offs to those carts, checked by time .... ${checked.length} (all started before the order's 202)
+  hand-offs to those carts, checked by time .... ${checked.length} (${checked.length - afterAck.length} started before the order's 202)
   hand-offs after an acknowledged order: ${afterAck.length}
 ${report ? liftLines(report) : '  (the reports API did not answer: see .local/demo-logs/attribution.log)\n'}
   Dashboard (signed link, 12 h): ${link}
