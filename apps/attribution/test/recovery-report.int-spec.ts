@@ -469,6 +469,14 @@ describe('recovery attribution and the reports API (Kafka + Postgres)', () => {
     expect(got.lift.fixedCi95[1]).toBeCloseTo(expectedLift.fixedCi95[1], 12);
     expect(got.lift.verdict).toBe(expectedLift.verdict);
     expect(got.lift.verdictText).toBe(expectedLift.verdictText);
+    // Per currency, each with its own interval.
+    for (const currency of ['EUR', 'GBP'] as const) {
+      const only = (cs: Cart[]) => cs.filter((c) => c.currency === currency);
+      const expectedInCurrency = lift(sums(only(treated)), sums(only(held)));
+      expect(got.lift.byCurrency[currency]?.ci95[0]).toBeCloseTo(expectedInCurrency.ci95[0], 12);
+      expect(got.lift.byCurrency[currency]?.ci95[1]).toBeCloseTo(expectedInCurrency.ci95[1], 12);
+      expect(got.lift.byCurrency[currency]?.treated.abandoned).toBe(only(treated).length);
+    }
     // The always-valid interval is wider than the fixed one: it pays for reading every day.
     expect(got.lift.ci95[1] - got.lift.ci95[0]).toBeGreaterThan(got.lift.fixedCi95[1] - got.lift.fixedCi95[0]);
 

@@ -31,6 +31,7 @@ export function sampleReport(overrides: Partial<RecoveryReport> = {}): RecoveryR
       verdict: 'significant',
       verdictText: 'Messages recover more carts than the hold-out.',
       moreAbandonmentsNeeded: null,
+      byCurrency: {},
     },
     revenue: {
       EUR: {

@@ -37,6 +37,21 @@ export const LiftReport = z.object({
   verdict: z.enum(Verdicts),
   verdictText: z.string(),
   moreAbandonmentsNeeded: z.number().int().nullable(),
+  /** The same lift within each cart currency's carts (a store selling in several currencies). */
+  byCurrency: z
+    .record(
+      z.string(),
+      z.object({
+        treated: GroupReport,
+        holdout: GroupReport,
+        absolute: z.number(),
+        ci95: Interval,
+        fixedCi95: Interval,
+        verdict: z.enum(Verdicts),
+        verdictText: z.string(),
+      }),
+    )
+    .describe('Lift per cart currency, each with its own always-valid interval'),
 });
 export type LiftReport = z.infer<typeof LiftReport>;
 

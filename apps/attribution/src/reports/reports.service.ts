@@ -139,7 +139,23 @@ export class ReportsService {
       verdict: result.verdict,
       verdictText: result.verdictText,
       moreAbandonmentsNeeded: result.moreAbandonmentsNeeded,
+      byCurrency: {},
     };
+    for (const currency of [...new Set(carts.map((c) => c.currency))].sort()) {
+      const inCurrency = carts.filter((c) => c.currency === currency && c.abandonedAt <= asOf);
+      const t = groupSums(inCurrency, false, asOf);
+      const h = groupSums(inCurrency, true, asOf);
+      const r = lift(t, h);
+      report.byCurrency[currency] = {
+        treated: groupReport(t),
+        holdout: groupReport(h),
+        absolute: r.absolute,
+        ci95: r.ci95,
+        fixedCi95: r.fixedCi95,
+        verdict: r.verdict,
+        verdictText: r.verdictText,
+      };
+    }
     const points: LiftPoint[] = [];
     const days = Math.max(1, Math.ceil((asOf.getTime() - since.getTime()) / DAY_MS));
     const step = Math.ceil(days / MAX_LIFT_POINTS);
