@@ -11,7 +11,7 @@ import {
   type StorefrontEventRecord,
   type Suppression,
 } from '@reclaim/contracts';
-import { pollUntil, startServiceUnderTest, type ServiceUnderTest } from '@reclaim/testing';
+import { mulberry32, pollUntil, startServiceUnderTest, type ServiceUnderTest } from '@reclaim/testing';
 import { startAttribution } from '../src/app';
 import { AttributionConfig } from '../src/config';
 import { lift, type GroupSums } from '../src/lift/lift';
@@ -33,18 +33,6 @@ const INGESTION_KEY = 'ingest-key-0001-aaaa';
 const REPORTS_KEY = 'reports-key-0001-bbbb';
 const OTHER_REPORTS_KEY = 'reports-key-0002-cccc';
 const COSTS = { currency: 'EUR', email: 0.1, smsSegment: 7, push: 0 };
-
-/** mulberry32: a small seeded PRNG, so the population is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Outcome =
   | 'click' // email 1 sent +1h, clicked +2h, order +3h: credited to email 1 (clicked)
@@ -90,7 +78,7 @@ interface Cart {
 }
 
 function population(now: number): Cart[] {
-  const random = prng(20261207);
+  const random = mulberry32(20261207);
   const pick = <T>(items: ReadonlyArray<T>): T => items[Math.floor(random() * items.length)]!;
   const carts: Cart[] = [];
   let shopperNo = 0;

@@ -7,3 +7,4 @@ export * from './twilio-capture';
 export * from './local-push-services';
 export * from './storefront-client';
 export * from './browser';
+export * from './seeded-random';

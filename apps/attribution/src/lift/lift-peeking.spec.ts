@@ -1,4 +1,5 @@
 import { lift, type GroupSums } from './lift';
+import { mulberry32 } from '@reclaim/testing';
 
 /**
  * Store owners read the dashboard every day, so a verdict that is only valid at one look fixed in
@@ -17,19 +18,7 @@ const HOLDOUT_SHARE = 0.1;
 const RETURNING_SHARE = 0.2;
 
 // Jest runs specs in a vm context where every global lookup (Math, …) is slow: keep hot ones local.
-const { imul, floor } = Math;
-
-/** mulberry32: a small seeded PRNG, so every run sees the same stores. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { floor } = Math;
 
 interface Scenario {
   stores: number;
