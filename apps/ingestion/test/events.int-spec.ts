@@ -207,7 +207,10 @@ describe('POST /v1/events', () => {
   it('answers 503 when Kafka cannot take the batch, accepts nothing, and accepts the same ids on retry', async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [prefix + Topics.storefrontEvents.name] });
+    const topic = prefix + Topics.storefrontEvents.name;
+    await admin.deleteTopics({ topics: [topic] });
+    // Deletion completes in the background: the batch must meet a topic that is really gone.
+    await pollUntil(async () => !(await admin.listTopics()).includes(topic), { description: `${topic} deleted` });
     await admin.disconnect();
     try {
       const res = await post({ events: [cartEvent('retry-1', 'cart-r')] });
