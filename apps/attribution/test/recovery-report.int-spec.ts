@@ -565,6 +565,40 @@ describe('recovery attribution and the reports API (Kafka + Postgres)', () => {
     expect((await get('/v1/reports/recovery', 'not-a-key-at-all')).status).toBe(401);
   });
 
+  it('measures lift from the start of the current hold-out epoch: a new hold-out share starts a new one', async () => {
+    // The other store held out 20 % for a while, then 10 %: lift counts only the 10 % epoch.
+    const epochCart = (i: number, percent: number, at: number): Abandonment => ({
+      abandonmentId: `ep-${i}`,
+      storeId: OTHER_STORE,
+      cartId: `ep-cart-${i}`,
+      stage: 'cart',
+      segment: 'returning',
+      holdout: i % 5 === 0,
+      holdoutPercent: percent,
+      customer: { id: `ep-cust-${i}` },
+      consent: { email: true, sms: false, push: false },
+      cart: { currency: 'EUR', items: [{ sku: 'S', title: 'T', quantity: 1, unitPrice: 1000 }], value: 1000 },
+      lastActivityAt: iso(at - 30 * 60_000),
+      abandonedAt: iso(at),
+      plan: [],
+    });
+    const older = Array.from({ length: 12 }, (_, i) => epochCart(i, 20, now - 10 * DAY + i * HOUR));
+    const newer = Array.from({ length: 8 }, (_, i) => epochCart(100 + i, 10, now - 5 * DAY + i * HOUR));
+    await sut.publisher.publish(Contracts.abandonment, [...older, ...newer]);
+    const got = await pollUntil(
+      async () => {
+        const r = await report(OTHER_REPORTS_KEY);
+        return r.abandoned === 20 ? r : undefined;
+      },
+      { description: "the other store's 20 abandonments" },
+    );
+    expect(got.lift.since).toBe(newer[0]?.abandonedAt);
+    expect(got.lift.holdoutPercent).toBe(10);
+    expect(got.lift.treated.abandoned + got.lift.holdout.abandoned).toBe(newer.length);
+    // The period's own counts still cover both epochs.
+    expect(got.treated.abandoned + got.holdout.abandoned).toBe(20);
+  });
+
   it('refuses a malformed period with details', async () => {
     const bad = await get('/v1/reports/recovery?from=yesterday');
     expect(bad.status).toBe(400);
