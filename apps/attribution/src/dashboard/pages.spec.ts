@@ -103,6 +103,30 @@ describe('renderDashboard', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
+  it('shows the lift per cart currency when the store sells in more than one', () => {
+    const base = sampleReport();
+    const one = (treatedRate: number, verdictText: string) => ({
+      treated: { ...base.lift.treated, rate: treatedRate },
+      holdout: base.lift.holdout,
+      absolute: treatedRate - base.lift.holdout.rate,
+      ci95: [0.01, 0.09] as [number, number],
+      fixedCi95: [0.02, 0.08] as [number, number],
+      verdict: 'significant' as const,
+      verdictText,
+    });
+    const two = renderDashboard(
+      sampleReport({
+        lift: { ...base.lift, byCurrency: { GBP: one(0.12, 'GBP verdict'), EUR: one(0.16, 'EUR verdict') } },
+      }),
+      period,
+      now,
+    ).value;
+    const section = text({ value: /id="lift"[\s\S]*?<\/section>/.exec(two)![0] });
+    expect(section).toMatch(/By cart currency/);
+    expect(section.indexOf('EUR verdict')).toBeLessThan(section.indexOf('GBP verdict'));
+    expect(page).not.toContain('By cart currency'); // one currency: the lift above says it all
+  });
+
   it('escapes what the store controls (segment names)', () => {
     expect(page).not.toContain('<script>alert(1)</script>');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

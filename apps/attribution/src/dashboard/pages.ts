@@ -236,13 +236,27 @@ function liftOverTime(report: RecoveryReport): SafeHtml {
       ],
     ],
   });
+  const currencies = Object.entries(lift.byCurrency).sort(([a], [b]) => a.localeCompare(b));
+  const perCurrency =
+    currencies.length > 1 &&
+    html`<h3>By cart currency</h3>
+      ${table({
+        columns: ['Currency', 'With messages', 'Held out', 'Lift (always-valid 95 %)', 'Verdict'],
+        rows: currencies.map(([currency, c]) => [
+          currency,
+          `${percent(c.treated.rate)} of ${count(c.treated.abandoned)}`,
+          `${percent(c.holdout.rate)} of ${count(c.holdout.abandoned)}`,
+          interval(c.absolute, c.ci95, 'always-valid'),
+          c.verdictText,
+        ]),
+      })}`;
   const since = lift.since.slice(0, 10);
   return html`<section id="lift" aria-labelledby="lift-h">
     <h2 id="lift-h">Lift over time</h2>
     <p>${lift.verdictText}</p>
     ${chart}${numbers}
     <h3>Since ${since}${lift.holdoutPercent !== null && html` (hold-out ${lift.holdoutPercent} %)`}</h3>
-    ${groups}
+    ${groups}${perCurrency}
     <p class="note">
       Fixed interval: ${interval(lift.absolute, lift.fixedCi95, 'fixed')}; valid for a single look only, the
       always-valid one for checking as often as you like. Method: ${lift.method}.
