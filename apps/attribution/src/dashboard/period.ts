@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS } from '../reports/period';
 
 /** The reporting period the dashboard shows: whole UTC days, `fromDay` to `toDay` inclusive. */
 export interface Period {
@@ -9,8 +10,9 @@ export interface Period {
   to: Date;
 }
 
-export const DEFAULT_DAYS = 30;
-export const MAX_DAYS = 366;
+/** The same defaults and bound as the reports API's period (reports/period.ts). */
+export const DEFAULT_DAYS = DEFAULT_PERIOD_DAYS;
+export const MAX_DAYS = MAX_PERIOD_DAYS;
 const DAY = 86_400_000;
 
 const day = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });

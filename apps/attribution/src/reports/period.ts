@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DAY_MS, InvalidInputError } from '@reclaim/core';
 
 /** The longest period one report covers. */
-export const MAX_PERIOD_DAYS = 400;
+export const MAX_PERIOD_DAYS = 366;
 export const DEFAULT_PERIOD_DAYS = 30;
 
 const Instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp such as 2026-11-01T00:00:00Z' });
