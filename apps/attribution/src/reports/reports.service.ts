@@ -35,10 +35,22 @@ export class ReportsService {
 
   async recovery(storeId: string, period: Period, now = new Date()): Promise<RecoveryReport> {
     const asOf = period.to < now ? period.to : now;
-    const cohort = await this.reports.cohort(storeId, period);
+    // One read of the carts for both the period and the lift's epoch (which may start before or after it).
+    const epoch = await this.reports.epochStart(storeId, period.to);
+    const since = epoch?.since ?? period.from;
+    const carts = await this.reports.cohort(storeId, {
+      from: since < period.from ? since : period.from,
+      to: period.to,
+    });
+    const cohort = carts.filter((c) => c.abandonedAt >= period.from);
     const treatedSums = groupSums(cohort, false, asOf);
     const holdoutSums = groupSums(cohort, true, asOf);
-    const [liftReport, liftOverTime] = await this.lift(storeId, period, asOf);
+    const [liftReport, liftOverTime] = this.lift(
+      carts.filter((c) => c.abandonedAt >= since),
+      since,
+      epoch?.holdoutPercent ?? null,
+      asOf,
+    );
     const touches = await this.reports.touchCounts(storeId, period);
     const recovered = await this.reports.recoveredTouches(storeId, period, asOf);
     const revenue = await this.revenue(storeId, period, cohort, asOf);
@@ -113,10 +125,12 @@ export class ReportsService {
    * Lift, cumulative since the epoch start (the always-valid interval is valid at every daily read
    * from there), and its path: one cumulative read per day up to `asOf`.
    */
-  private async lift(storeId: string, period: Period, asOf: Date): Promise<[LiftReport, LiftPoint[]]> {
-    const epoch = await this.reports.epochStart(storeId, period.to);
-    const since = epoch?.since ?? period.from;
-    const carts = await this.reports.cohort(storeId, { from: since, to: period.to });
+  private lift(
+    carts: ReadonlyArray<CohortCart>,
+    since: Date,
+    holdoutPercent: number | null,
+    asOf: Date,
+  ): [LiftReport, LiftPoint[]] {
     const sums = (at: Date, group: boolean): GroupSums =>
       groupSums(
         carts.filter((c) => c.abandonedAt <= at),
@@ -128,7 +142,7 @@ export class ReportsService {
     const result = lift(treated, holdout);
     const report: LiftReport = {
       since: since.toISOString(),
-      holdoutPercent: epoch?.holdoutPercent ?? null,
+      holdoutPercent,
       treated: groupReport(treated),
       holdout: groupReport(holdout),
       absolute: result.absolute,
