@@ -209,7 +209,15 @@ describe('scheduler policies (Kafka + Postgres)', () => {
       reason: 'minimum gap between messages',
     });
     // The gap is kept between the recorded dispatch times (publish times add processing latency).
-    const secondRow = await touchOf('gap-second');
+    // The touch is published inside the transaction that records it dispatched, so the record can be
+    // read a moment before that transaction commits: wait for the commit.
+    const secondRow = await pollUntil(
+      async () => {
+        const r = await touchOf('gap-second');
+        return r?.status === 'dispatched' ? r : undefined;
+      },
+      { timeoutMs: 10_000, description: 'the second touch recorded dispatched' },
+    );
     expect(secondRow).toMatchObject({ status: 'dispatched', deferred_reason: 'min_gap' });
     expect((secondRow?.dispatched_at?.getTime() ?? 0) - firstSentAt).toBeGreaterThanOrEqual(MIN_GAP_MS);
     expect(first?.sentAt).toBeGreaterThanOrEqual(firstSentAt);
