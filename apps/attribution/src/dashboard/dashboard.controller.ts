@@ -10,6 +10,7 @@ import { ATTRIBUTION_CONFIG, type AttributionConfig } from '../config';
 import { redirect, sendPage } from './layout';
 import { renderDashboard, renderMessage, renderSignIn } from './pages';
 import { periodFromQuery } from './period';
+import { SignInAttempts } from './sign-in-throttle';
 import { ReportsService } from '../reports/reports.service';
 
 const SignInForm = z.object({ key: z.string().min(1).max(512) });
@@ -46,7 +47,17 @@ export class DashboardController {
     private readonly auth: StoreAuth,
     @Inject(ATTRIBUTION_CONFIG) private readonly config: AttributionConfig,
     private readonly reports: ReportsService,
+    private readonly attempts: SignInAttempts,
   ) {}
+
+  /** Past too many failed sign-ins from this address: 429 with Retry-After, the form saying why. */
+  private throttled(req: Request, res: Response): boolean {
+    const wait = this.attempts.waitSeconds(req.ip ?? 'unknown');
+    if (wait === 0) return false;
+    res.setHeader('Retry-After', String(wait));
+    sendPage(res, 429, renderSignIn('Too many failed sign-ins from here. Wait a minute and try again.'));
+    return true;
+  }
 
   @Get()
   async dashboard(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
@@ -80,16 +91,18 @@ export class DashboardController {
   }
 
   @Post('signin')
-  signIn(@Req() req: Request, @Res() res: Response, @Body() body: unknown): void {
+  async signIn(@Req() req: Request, @Res() res: Response, @Body() body: unknown): Promise<void> {
     if (isCrossSite(req)) {
       sendPage(res, 403, renderSignIn('Sign-in must come from this site’s own form.'));
       return;
     }
+    if (this.throttled(req, res)) return;
     const form = SignInForm.safeParse(body);
     const storeId = form.success
       ? storeForAuthorization(`Bearer ${form.data.key}`, this.config.REPORTS_API_KEYS)
       : undefined;
     if (!storeId) {
+      await this.attempts.failed(req.ip ?? 'unknown');
       sendPage(res, 401, renderSignIn('That key was not accepted. Check the store reports key and try again.'));
       return;
     }
@@ -99,9 +112,11 @@ export class DashboardController {
 
   /** A dashboard link: signs in and redirects, so the token does not stay in the address bar or history. */
   @Get('signin/:token')
-  signInWithLink(@Param('token') token: string, @Res() res: Response): void {
+  async signInWithLink(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    if (this.throttled(req, res)) return;
     const storeId = readDashboardLinkToken(token, this.config.DASHBOARD_SECRET, new Date());
     if (!storeId) {
+      await this.attempts.failed(req.ip ?? 'unknown');
       // Genuine and meant for the dashboard, but past its time: say so (410) rather than "not valid".
       const payload = verifyToken(token, this.config.DASHBOARD_SECRET);
       const expired = payload?.['use'] === 'dashboard' && typeof payload['exp'] === 'number';
