@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ConsumerGroups, Contracts, Topics, deadLetterTopicSpec, type ConsumerGroupId } from '@reclaim/contracts';
+import { parseRetryAfter } from '@reclaim/core';
 import { createKafka, provisionTopics } from '@reclaim/kafka';
 import {
   REPO_ROOT,
@@ -196,8 +197,10 @@ describe('Kafka broker outage under traffic: delayed, never lost, never doubled,
   };
 
   /**
-   * Posts like a storefront does: a 503 is retried with the same ids until a 202. Anything else
-   * (another status, or no answer within the deadline plus 5 s: a hang) is counted against it.
+   * Posts like a storefront does: a 503 is retried with the same ids, after its Retry-After (as
+   * docs/EVENTS.md asks), until a 202. Anything else (another status, or no answer within the
+   * deadline plus 5 s: a hang) is counted against it. A client that ignored Retry-After would
+   * also meet the store's rate limit (429) during a long outage.
    */
   const postUntilAccepted = async (events: unknown[], report: FaultReport): Promise<void> => {
     await pollUntil(
@@ -216,6 +219,8 @@ describe('Kafka broker outage under traffic: delayed, never lost, never doubled,
         const reason = `${res.status} ${body.error ?? ''}`.trim();
         report.refusals[reason] = (report.refusals[reason] ?? 0) + 1;
         if (res.status === 503) report.answers503++;
+        const wait = parseRetryAfter(res.headers.get('retry-after') ?? undefined, new Date()) ?? 1_000;
+        await new Promise((r) => setTimeout(r, Math.min(wait, 5_000)));
         return false;
       },
       { timeoutMs: 120_000, intervalMs: 250, description: 'ingestion to accept the batch' },
