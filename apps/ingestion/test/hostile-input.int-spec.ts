@@ -286,7 +286,10 @@ describe('POST /v1/events against hostile input', () => {
           );
           expect(stored.rows.map((r) => r.event_id).sort()).toEqual(sent.map((e) => e.id).sort());
         }),
-        { numRuns: 120, endOnFailure: true },
+        // Seeded: how many of the generated batches are valid varies from seed to seed (one CI run
+        // drew only 3 valid ones out of 120), and the counts below must not depend on luck.
+        // FUZZ_SEED explores other seeds locally.
+        { numRuns: 120, endOnFailure: true, seed: Number(process.env['FUZZ_SEED'] ?? 20261207) },
       );
       // The fuzz means something only when both answers occurred.
       expect(accepted).toBeGreaterThan(5);
