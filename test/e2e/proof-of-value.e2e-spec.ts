@@ -154,7 +154,8 @@ describe('proof of value: abandon → email → click → order → recovery cre
     const texts = timeline.map((e) => e.text);
     const indexOf = (pattern: RegExp) => texts.findIndex((t) => pattern.test(t));
     const steps = [
-      /^abandoned: checkout idle \d+ min$/,
+      // Business time: 15 min of idling plus up to a sweep interval (1 s real = 55 min at this scale).
+      /^abandoned: checkout idle (\d+ min|\d+ h|\d+ h \d+ min)$/,
       /^segment .+; plan: email 1 at \+1h.*; held out: no/,
       /^email 1 sent$/,
       /^email 1 clicked$/,
