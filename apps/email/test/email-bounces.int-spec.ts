@@ -115,8 +115,7 @@ describe(InboundReportsService.name, () => {
     await pollUntil(() => deliveriesOf(t, touch.touchId).some((d) => d.status === 'sent'), {
       description: `the mail to ${email}`,
     });
-    const session = smtp.events.find((e) => e.kind === 'rcpt_to' && e.address === email)?.session;
-    const returnPath = smtp.events.find((e) => e.kind === 'mail_from' && e.session === session)?.address ?? '';
+    const returnPath = smtp.returnPathOf(email);
     return { touch, returnPath };
   };
 

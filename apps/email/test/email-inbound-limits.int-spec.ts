@@ -143,8 +143,7 @@ describe(`${InboundSmtpServer.name} limits`, () => {
     await pollUntil(() => deliveriesOf(t, touch.touchId).some((d) => d.status === 'sent'), {
       description: `the mail to ${email}`,
     });
-    const smtpSession = smtp.events.find((e) => e.kind === 'rcpt_to' && e.address === email)?.session;
-    return smtp.events.find((e) => e.kind === 'mail_from' && e.session === smtpSession)?.address ?? '';
+    return smtp.returnPathOf(email);
   };
 
   it('refuses a message past the size limit with 552 as it streams in, and takes the next report on the same connection', async () => {

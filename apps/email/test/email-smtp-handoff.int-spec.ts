@@ -92,6 +92,8 @@ describe(`${EmailDeliveryService.name} hands a message to SMTP right after its s
 
   it('does not send when the order is acknowledged while the SMTP server is slow to greet', async () => {
     const touch = emailTouch();
+    // The server drops its idle connections, so the service's pooled one is dead and a new one is needed.
+    smtp.closeConnections();
     const from = timeline.length;
     const held = smtp.holdGreetings();
     try {
@@ -107,18 +109,56 @@ describe(`${EmailDeliveryService.name} hands a message to SMTP right after its s
     expect(delivery.reason).toBe('suppressed:order_completed');
     // Cleared before connecting, stopped by the check made once the connection was up.
     expect(checksFor(touch).map((c) => c.suppressed)).toEqual([false, true]);
-    // The connection was opened and closed again without a word about the message.
+    // The connection was opened and carried not a word about the message (it waits, idle, in the pool).
     const session = timeline.slice(from).find((s): s is SmtpEvent => s.kind === 'connect')?.session;
-    await pollUntil(() => timeline.some((s) => s.kind === 'close' && 'session' in s && s.session === session), {
-      description: 'the unused connection closed',
-    });
+    expect(session).toBeDefined();
     expect(timeline.filter((s) => 'session' in s && s.session === session).map((s) => s.kind)).toEqual([
       'connect',
       'greeting',
-      'close',
     ]);
     expect(smtp.handoffs.filter((h) => h.to.includes(touch.customer.email!))).toEqual([]);
     const [row] = await t.sql('SELECT status, attempts FROM email.send_ledger WHERE touch_id = $1', [touch.touchId]);
     expect(row).toMatchObject({ status: 'skipped' });
+  });
+
+  const sentOn = async (touch: TouchDue) => {
+    await pollUntil(() => deliveriesOf(t, touch.touchId).some((d) => d.status === 'sent'), {
+      description: 'the sent delivery',
+    });
+    const handoffs = smtp.handoffs.filter((h) => h.to.includes(touch.customer.email!));
+    expect(handoffs).toHaveLength(1);
+    return handoffs[0]!.session;
+  };
+
+  it('reuses a connection that carried a message, checking suppressions after the previous message and before the next', async () => {
+    const first = emailTouch();
+    await publishTouch(t, first);
+    const session = await sentOn(first);
+    const second = emailTouch();
+    await publishTouch(t, second);
+    expect(await sentOn(second)).toBe(session);
+
+    const onSession = (kind: SmtpEvent['kind']) =>
+      timeline.filter((s): s is SmtpEvent => s.kind === kind && 'session' in s && s.session === session);
+    const firstAccepted = onSession('data_accepted').at(-2);
+    const secondMailFrom = onSession('mail_from').at(-1);
+    const check = checksFor(second).at(-1);
+    expect(check).toMatchObject({ suppressed: false });
+    expect(indexOf(check)).toBeGreaterThan(indexOf(firstAccepted));
+    expect(indexOf(secondMailFrom)).toBeGreaterThan(indexOf(check));
+  });
+
+  it('replaces a pooled connection the server has closed before the check, and sends once', async () => {
+    const first = emailTouch();
+    await publishTouch(t, first);
+    const old = await sentOn(first);
+    smtp.closeConnections();
+    await pollUntil(() => timeline.some((s) => s.kind === 'close' && 'session' in s && s.session === old), {
+      description: 'the server closing the pooled connection',
+    });
+    const next = emailTouch();
+    await publishTouch(t, next);
+    expect(await sentOn(next)).not.toBe(old);
+    expect(deliveriesOf(t, next.touchId).filter((d) => d.status !== 'sent')).toEqual([]);
   });
 });

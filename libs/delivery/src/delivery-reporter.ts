@@ -4,7 +4,7 @@ import { Contracts, type Channel, type Delivery, type TouchDue } from '@reclaim/
 import { derivedId } from '@reclaim/core';
 import type { EventPublisher } from '@reclaim/kafka';
 import { decideOnClaim, deliveryStatusOf, type FinalLedgerStatus } from './domain/send-ledger';
-import type { LedgerRow, SendLedgerRepository } from './send-ledger.repository';
+import type { LedgerRow, SendLedger } from './send-ledger.repository';
 
 /** `reclaim_<channel>_deliveries_total{status, reason}`: the reason up to its first ":", so labels stay bounded. */
 function deliveriesCounter(channel: Channel): Counter<'status' | 'reason'> {
@@ -62,7 +62,7 @@ export class DeliveryReporter {
 
   constructor(
     private readonly channel: Channel,
-    private readonly ledger: SendLedgerRepository,
+    private readonly ledger: SendLedger,
     private readonly publisher: EventPublisher,
     private readonly logger: Logger,
   ) {

@@ -1,5 +1,5 @@
 export * from './domain/send-ledger';
-export * from './domain/stale-check';
+export * from './domain/handoff-errors';
 export * from './domain/quiet-hours';
 export * from './domain/touch-attempts';
 export * from './send-ledger.repository';
@@ -9,3 +9,6 @@ export * from './attempt-config';
 export * from './ledger-attempts';
 export * from './ledger-retry-loop';
 export * from './send-ledger-handoff.migration';
+export * from './domain/provider-outcome';
+export * from './pipeline/channel-adapter';
+export * from './pipeline/handoff-pipeline';

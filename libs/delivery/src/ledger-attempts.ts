@@ -5,7 +5,7 @@ import type { DeliveryReporter } from './delivery-reporter';
 import { resolveZone } from './domain/quiet-hours';
 import { decideOnClaim, isFinal } from './domain/send-ledger';
 import { decideAttempt, decideRetry, type AttemptPolicy } from './domain/touch-attempts';
-import type { SendLedgerRepository } from './send-ledger.repository';
+import type { SendLedger } from './send-ledger.repository';
 
 /** Where an attempt comes from: the touch topic (first delivery or redelivery) or the ledger's retry loop. */
 export type AttemptSource = 'topic' | 'ledger';
@@ -18,7 +18,7 @@ export type AttemptSource = 'topic' | 'ledger';
  */
 export class LedgerAttempts {
   constructor(
-    readonly ledger: SendLedgerRepository,
+    readonly ledger: SendLedger,
     private readonly reports: DeliveryReporter,
     readonly policy: AttemptPolicy,
     private readonly storeZone: string | undefined,

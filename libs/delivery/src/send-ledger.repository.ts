@@ -61,6 +61,26 @@ const toRow = (r: RawRow): LedgerRow => ({
   segments: r.segments,
 });
 
+/**
+ * What the hand-off pipeline, the attempts and the reporter need of the ledger (a channel's
+ * repository may add its own queries).
+ */
+export type SendLedger = Pick<
+  SendLedgerRepository,
+  | 'claim'
+  | 'find'
+  | 'startSending'
+  | 'markSent'
+  | 'markSkipped'
+  | 'markFailed'
+  | 'markUnknown'
+  | 'releaseForRetry'
+  | 'recordFailedAttempt'
+  | 'scheduleAttempt'
+  | 'recordRefusal'
+  | 'claimDueAttempts'
+>;
+
 /** Columns of a channel's own ledger that a move also writes (SMS segments, the push transport). */
 export type LedgerColumns = Readonly<Record<string, string | number>>;
 

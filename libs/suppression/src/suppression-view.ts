@@ -50,6 +50,9 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger(SuppressionView.name);
   private consumer: RecordConsumer | undefined;
   private readonly watermarks: HighWatermarkReader;
+  /** The barrier round callers join now (it has not read the watermarks yet), and the one running. */
+  private nextRound: Promise<number> | undefined;
+  private roundInFlight: Promise<void> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -150,12 +153,33 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * The read barrier: resolves once the view has applied everything the suppression topic held
-   * when it was called (every partition's position ≥ its true high watermark — not the last
-   * stable offset, which lags behind a just-committed transaction). Throws a retriable
+   * when it was called, and says when the round that proved it started (epoch ms, taken before its
+   * watermark read — the moment a send's freshness bound counts from). Throws a retriable
    * DependencyUnavailableError when that takes longer than the barrier timeout or the view's
    * consumer is down, so the caller's record is redelivered rather than sent unchecked.
+   *
+   * Callers share rounds (group commit): a call joins the next round that has not yet read the
+   * watermarks, which starts as soon as the round in flight ends. A round that starts after the
+   * call started sees everything acknowledged before the call, so one watermark read and one
+   * view catch-up clear every touch that asked meanwhile.
    */
-  async catchUp(): Promise<void> {
+  catchUp(): Promise<number> {
+    if (this.nextRound) return this.nextRound;
+    const round = (async () => {
+      await this.roundInFlight?.catch(() => undefined);
+      this.nextRound = undefined; // from here on, a new caller needs a round that starts after it
+      const startedAt = Date.now();
+      const inFlight = this.catchUpOnce();
+      this.roundInFlight = inFlight;
+      await inFlight;
+      return startedAt;
+    })();
+    this.nextRound = round;
+    return round;
+  }
+
+  /** One round of the barrier: every partition's position ≥ its true high watermark as read now (not the last stable offset, which lags behind a just-committed transaction). */
+  private async catchUpOnce(): Promise<void> {
     let highWatermarks: Map<number, bigint>;
     try {
       highWatermarks = await this.watermarks.highWatermarks(topicFor(this.settings, Topics.suppressions.name));

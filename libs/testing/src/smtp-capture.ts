@@ -144,6 +144,22 @@ export class SmtpCapture {
     };
   }
 
+  /**
+   * Closes every open connection from the server's side (a server that drops idle connections):
+   * a sender's pooled connection is then dead and must be replaced before its next message.
+   */
+  closeConnections(): void {
+    const connections = (this.server as unknown as { connections?: Set<{ close(): void }> } | undefined)?.connections;
+    for (const connection of connections ?? []) connection.close();
+  }
+
+  /** The envelope sender (MAIL FROM) of the latest hand-off that named `recipient` (a connection may carry several). */
+  returnPathOf(recipient: string): string {
+    const rcpt = this.events.findLastIndex((e) => e.kind === 'rcpt_to' && e.address === recipient);
+    const session = this.events[rcpt]?.session;
+    return this.events.slice(0, rcpt).findLast((e) => e.kind === 'mail_from' && e.session === session)?.address ?? '';
+  }
+
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
   }

@@ -3,6 +3,8 @@ import { EmailDeliveryService } from './email-delivery.service';
 import { LedgerRetryLoop, SendLedgerRepository } from '@reclaim/delivery';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
 import { SmtpMailer } from './smtp-mailer';
+import { EmailChannel } from './email-channel';
+import { EmailComposer } from '../content/email-composer';
 import { TouchDueConsumer } from './touch-due.consumer';
 import { IncentiveCodesRepository } from '../incentives/incentive-codes.repository';
 import { IncentiveService } from '../incentives/incentive.service';
@@ -15,6 +17,8 @@ import { ProductFactsModule } from '../products/product-facts.module';
     EmailDeliveryService,
     SendLedgerRepository,
     SmtpMailer,
+    EmailChannel,
+    EmailComposer,
     IncentiveService,
     IncentiveCodesRepository,
     {

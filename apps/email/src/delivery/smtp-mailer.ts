@@ -1,55 +1,42 @@
-import { Inject, Injectable } from '@nestjs/common';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import SMTPConnection, {
   type SMTPConnectionOptions,
   type SMTPConnectionSendInfo,
 } from 'nodemailer/lib/smtp-connection';
+import type { ComposedEmail } from '../content/mime';
 import type { SmtpErrorFacts } from './domain/smtp-failure';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
 
-export interface OutgoingEmail {
-  from: string;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-  messageId: string;
-  headers: Record<string, string>;
-  /** The envelope sender (MAIL FROM, where bounces go), when it is not the From address. */
-  envelopeFrom?: string;
-}
-
-/** A message built to its final bytes, ready to be handed over in one go. */
-export interface ComposedEmail {
-  envelope: { from: string | false; to: string[] };
-  raw: Buffer;
-  messageId: string;
-}
-
 /**
- * One open SMTP connection: greeted, EHLO answered, STARTTLS and AUTH done. Nothing of a message
- * has been said yet, so the caller can still decide not to send (ADR 0005: the last suppression
- * check sits between `open()` and `handOver()`).
+ * One open SMTP connection: greeted, EHLO answered, STARTTLS and AUTH done, and — when it comes
+ * from the pool — just answered RSET. Nothing of a message has been said in this transaction, so
+ * the caller can still decide not to send (ADR 0005: the last suppression check sits between
+ * `open()` and `handOver()`).
  */
 export interface SmtpSession {
-  /** MAIL FROM, RCPT TO, DATA: the moment the provider gets the message. Closes the session. */
+  /** MAIL FROM, RCPT TO, DATA: the moment the provider gets the message. */
   handOver(message: ComposedEmail): Promise<{ messageId: string }>;
-  /** Ends the session (QUIT) without sending anything; safe to call more than once. */
-  close(): void;
 }
+
+/** Idle connections kept per service instance, how long one may idle, and how many messages one carries. */
+const MAX_IDLE = 16;
+const MAX_IDLE_MS = 30_000;
+const MAX_MESSAGES_PER_CONNECTION = 100;
 
 /**
  * The SMTP provider adapter, on nodemailer's SMTPConnection rather than its transport, so the
  * connection (TCP, greeting, EHLO, STARTTLS, AUTH) is set up before the caller's last check and
- * only the message itself (MAIL FROM, RCPT TO, DATA) follows it. One connection per message:
- * no connection is ever reused, so there is no idle socket that may have died in between.
- * Errors are thrown as nodemailer raised them (see {@link smtpErrorFacts}).
+ * only the message itself (MAIL FROM, RCPT TO, DATA) follows it. Connections that carried a
+ * message cleanly go back to a small pool; one taken from it is verified alive with RSET before it
+ * is returned by `open()` — before the check, so a dead idle socket costs a reconnect, never a
+ * step after the check. Errors are thrown as nodemailer raised them (see {@link smtpErrorFacts}).
  */
 @Injectable()
-export class SmtpMailer {
+export class SmtpMailer implements OnApplicationShutdown {
   private readonly options: SMTPConnectionOptions;
   private readonly auth: { user: string; pass: string } | undefined;
+  private readonly idle: Session[] = [];
 
   constructor(@Inject(EMAIL_CONFIG) config: EmailConfig) {
     const { auth, ...url } = parseConnectionUrl(config.SMTP_URL);
@@ -63,24 +50,20 @@ export class SmtpMailer {
     };
   }
 
-  /** Builds the MIME message and its envelope (no network). */
-  async compose(email: OutgoingEmail): Promise<ComposedEmail> {
-    const node = new MailComposer({
-      from: email.from,
-      to: email.to,
-      subject: email.subject,
-      html: email.html,
-      text: email.text,
-      messageId: email.messageId,
-      headers: email.headers,
-      ...(email.envelopeFrom ? { envelope: { from: email.envelopeFrom, to: email.to } } : {}),
-    }).compile();
-    const envelope = node.getEnvelope();
-    return { envelope: { from: envelope.from, to: envelope.to }, raw: await node.build(), messageId: node.messageId() };
-  }
-
-  /** Connects, reads the greeting, says EHLO (STARTTLS when offered) and logs in if the URL has credentials. */
+  /** A pooled connection that answers RSET, else a new one: connected, greeted, EHLO (STARTTLS when offered), logged in. */
   async open(): Promise<SmtpSession> {
+    for (let session = this.idle.pop(); session; session = this.idle.pop()) {
+      if (Date.now() - session.idleSince > MAX_IDLE_MS) {
+        session.close();
+        continue;
+      }
+      try {
+        await session.step((done) => session.connection.reset((err) => done(err)));
+        return session;
+      } catch {
+        session.close();
+      }
+    }
     const connection = new SMTPConnection(this.options);
     const session = new Session(connection);
     try {
@@ -95,6 +78,24 @@ export class SmtpMailer {
       throw error;
     }
   }
+
+  /** Back to the pool when it carried its message cleanly (or nothing) and can carry more; else closed. */
+  release(smtp: SmtpSession, reusable: boolean): void {
+    const session = smtp as Session;
+    if (
+      reusable &&
+      session.reusable() &&
+      session.messages < MAX_MESSAGES_PER_CONNECTION &&
+      this.idle.length < MAX_IDLE
+    ) {
+      session.idleSince = Date.now();
+      this.idle.push(session);
+    } else session.close();
+  }
+
+  onApplicationShutdown(): void {
+    for (const session of this.idle.splice(0)) session.close();
+  }
 }
 
 class Session implements SmtpSession {
@@ -102,11 +103,16 @@ class Session implements SmtpSession {
   private broken: Error | undefined;
   private failCurrent: ((error: Error) => void) | undefined;
   private closed = false;
-  private handedOver = false;
+  messages = 0;
+  idleSince = 0;
 
-  constructor(private readonly connection: SMTPConnection) {
+  constructor(readonly connection: SMTPConnection) {
     connection.on('error', (error: Error) => this.fail(error));
     connection.on('end', () => this.fail(Object.assign(new Error('SMTP connection closed'), { code: 'ECONNECTION' })));
+  }
+
+  reusable(): boolean {
+    return !this.broken && !this.closed;
   }
 
   /** Runs one SMTP exchange; an error event on the connection while it runs fails it too. */
@@ -127,7 +133,6 @@ class Session implements SmtpSession {
   }
 
   async handOver(message: ComposedEmail): Promise<{ messageId: string }> {
-    if (this.handedOver) throw new Error('an SMTP session carries one message');
     if (this.broken || this.closed) {
       // Nothing of the message was said: certainly not taken (classified like a failed connect).
       const cause = this.broken ?? new Error('SMTP session already closed');
@@ -136,15 +141,11 @@ class Session implements SmtpSession {
         command: 'CONN',
       });
     }
-    this.handedOver = true;
-    try {
-      await this.step<SMTPConnectionSendInfo>((done) =>
-        this.connection.send(message.envelope, message.raw, (err, info) => done(err, info)),
-      );
-      return { messageId: message.messageId };
-    } finally {
-      this.close();
-    }
+    this.messages++;
+    await this.step<SMTPConnectionSendInfo>((done) =>
+      this.connection.send(message.envelope, message.raw, (err, info) => done(err, info)),
+    );
+    return { messageId: message.messageId };
   }
 
   close(): void {

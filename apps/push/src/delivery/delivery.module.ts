@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { WithdrawalModule } from '../withdrawal/withdrawal.module';
 import { PushDeliveryService } from './push-delivery.service';
+import { PushChannel } from './push-channel';
 import { LedgerRetryLoop, SendLedgerRepository } from '@reclaim/delivery';
 import { PUSH_CONFIG, type PushConfig } from '../config';
 import { TouchDueConsumer } from './touch-due.consumer';
@@ -11,6 +12,7 @@ import { TouchDueConsumer } from './touch-due.consumer';
   controllers: [TouchDueConsumer],
   providers: [
     PushDeliveryService,
+    PushChannel,
     SendLedgerRepository,
     {
       provide: LedgerRetryLoop,

@@ -5,12 +5,14 @@ import { SMS_PROVIDER } from '../provider/sms-provider';
 import { TwilioSmsProvider } from '../provider/twilio-sms-provider';
 import { SmsSendLedgerRepository } from './send-ledger.repository';
 import { SmsDeliveryService } from './sms-delivery.service';
+import { SmsChannel } from './sms-channel';
 import { TouchDueConsumer } from './touch-due.consumer';
 
 @Module({
   controllers: [TouchDueConsumer],
   providers: [
     SmsDeliveryService,
+    SmsChannel,
     SmsSendLedgerRepository,
     { provide: SMS_PROVIDER, useClass: TwilioSmsProvider },
     {
