@@ -6,9 +6,9 @@ import { errorMessage } from '@reclaim/core';
 import { deliveryAfterHandOff } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
-import { addressStop } from '../delivery/domain/address-stop';
+import { addressStop } from '../addresses/domain/address-stop';
+import { touchOfReturnPath } from '../addresses/domain/return-path';
 import { bounceVerdict, readReport, reportNames, touchIdInReturnedHeaders, type InboundReport } from './domain/reports';
-import { touchOfReturnPath } from './domain/return-path';
 
 /** The answer for the reporting server: 250, or a refusal it can act on (RFC 5321 reply + RFC 3463 status). */
 export type InboundAnswer = { accepted: true; note: string } | { accepted: false; code: 451 | 550; message: string };
