@@ -75,6 +75,16 @@ const frameworkFree = {
   ],
 };
 
+/** Relative imports of the sibling folder `peer` (not `@reclaim/${peer}`) from `self`. */
+const peerBan = (peer, self) => ({
+  patterns: [
+    {
+      regex: `^(\\.\\./)+${peer}(/|$)`,
+      message: `${self}/ does not import ${peer}/: move what both need to apps/email/src/addresses (or a lib).`,
+    },
+  ],
+});
+
 const nodeGlobals = Object.fromEntries(
   [
     'process',
@@ -167,6 +177,18 @@ export default defineConfig(
   {
     files: ['**/domain/**/*.ts', 'libs/core/**/*.ts', 'libs/contracts/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', frameworkFree] },
+  },
+
+  // The email app's bounces (reports that come back) and delivery (the hand-off) are peers: what
+  // both need (return path, address stops, dead-address statuses) lives in apps/email/src/addresses.
+  // The base rule, so it adds to the import bans above instead of replacing them.
+  {
+    files: ['apps/email/src/bounces/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', peerBan('delivery', 'bounces')] },
+  },
+  {
+    files: ['apps/email/src/delivery/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', peerBan('bounces', 'delivery')] },
   },
 
   // Tests: the test environment is allowed, and parsed JSON and known-present values may be poked at.

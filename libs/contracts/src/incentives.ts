@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+/** What an incentive gives; a planned touch carries one of these or `none`. */
 export const IncentiveKinds = ['percent_10', 'free_shipping'] as const;
 export type IncentiveKind = (typeof IncentiveKinds)[number];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IncentiveKinds } from './incentives';
 import { Cart, CurrencyCode, Customer, Devices, Money } from './storefront-event';
 
 const Timestamp = z.iso.datetime({ offset: true });
@@ -41,6 +42,14 @@ export const RecoveryAngles = [
 ] as const;
 export type RecoveryAngle = (typeof RecoveryAngles)[number];
 
+/**
+ * The templates the email service renders (apps/email/src/templates): a plan's email touch names
+ * one of these (segmentation checks it; the email service also reads `email.reminder`,
+ * `reminder-2`, … as them).
+ */
+export const EmailTemplateNames = ['reminder', 'reassurance', 'incentive'] as const;
+export type EmailTemplateName = (typeof EmailTemplateNames)[number];
+
 export const PlannedTouch = z.object({
   touchId: z.string().min(1),
   sequence: z.number().int().min(1),
@@ -48,7 +57,7 @@ export const PlannedTouch = z.object({
   /** Business offset after abandonment, before RECOVERY_TIME_SCALE. */
   offsetMs: z.number().int().min(0),
   template: z.string().min(1),
-  incentive: z.enum(['none', 'percent_10', 'free_shipping']).default('none'),
+  incentive: z.enum(['none', ...IncentiveKinds]).default('none'),
   /** The reassurance angle the message leads with, chosen by segmentation from the cart's signals. */
   angle: z.enum(RecoveryAngles).optional(),
 });

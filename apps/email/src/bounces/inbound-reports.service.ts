@@ -1,28 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { simpleParser } from 'mailparser';
-import { DataSource } from 'typeorm';
 import { Contracts } from '@reclaim/contracts';
 import { errorMessage } from '@reclaim/core';
 import { deliveryAfterHandOff } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
-import { addressStop } from '../delivery/domain/address-stop';
+import { addressStop } from '../addresses/domain/address-stop';
+import { touchOfReturnPath } from '../addresses/domain/return-path';
+import { EmailSendLedgerRepository, type HandedOverEmail } from '../ledger/send-ledger.repository';
 import { bounceVerdict, readReport, reportNames, touchIdInReturnedHeaders, type InboundReport } from './domain/reports';
-import { touchOfReturnPath } from './domain/return-path';
 
 /** The answer for the reporting server: 250, or a refusal it can act on (RFC 5321 reply + RFC 3463 status). */
 export type InboundAnswer = { accepted: true; note: string } | { accepted: false; code: 451 | 550; message: string };
-
-interface SentTouch {
-  touch_id: string;
-  abandonment_id: string;
-  store_id: string;
-  cart_id: string;
-  sequence: number;
-  status: string;
-  provider_message_id: string | null;
-  recipient: string | null;
-}
 
 /**
  * Turns a bounce or complaint about one of our messages into what the rest of the system acts
@@ -37,7 +26,7 @@ export class InboundReportsService {
 
   constructor(
     @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
-    private readonly db: DataSource,
+    private readonly ledger: EmailSendLedgerRepository,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
   ) {}
 
@@ -63,7 +52,7 @@ export class InboundReportsService {
     }
     const verp = recipients.map((r) => this.touchNamedBy(r)).find((t): t is string => typeof t === 'string');
     const touchId = verp ?? touchIdInReturnedHeaders(raw.toString('latin1'));
-    const touch = touchId === undefined ? undefined : await this.sentTouch(touchId);
+    const touch = touchId === undefined ? undefined : await this.ledger.findHandedOver(touchId);
     if (!touch?.recipient) {
       return { accepted: false, code: 550, message: '5.1.1 the report names no message we sent' };
     }
@@ -84,15 +73,15 @@ export class InboundReportsService {
     }
   }
 
-  private async act(report: InboundReport, touch: SentTouch, address: string): Promise<InboundAnswer> {
+  private async act(report: InboundReport, touch: HandedOverEmail, address: string): Promise<InboundAnswer> {
     const now = new Date();
     if (report.kind === 'feedback') {
       await this.publisher.publish(Contracts.suppression, [
-        addressStop('complaint', touch.store_id, address, touch.touch_id, now),
+        addressStop('complaint', touch.storeId, address, touch.touchId, now),
       ]);
       this.logger.log({
         msg: 'complaint: address stopped',
-        touchId: touch.touch_id,
+        touchId: touch.touchId,
         feedbackType: report.feedbackType,
       });
       return { accepted: true, note: `complaint (${report.feedbackType}) recorded` };
@@ -107,40 +96,23 @@ export class InboundReportsService {
     if (verdict.kind === 'none') return { accepted: true, note: 'nothing to act on (delayed, delivered or temporary)' };
     if (verdict.kind === 'hard') {
       await this.publisher.publish(Contracts.suppression, [
-        addressStop('hard_bounce', touch.store_id, address, touch.touch_id, now),
+        addressStop('hard_bounce', touch.storeId, address, touch.touchId, now),
       ]);
     }
     const delivery = deliveryAfterHandOff(
       'email',
-      {
-        touchId: touch.touch_id,
-        abandonmentId: touch.abandonment_id,
-        storeId: touch.store_id,
-        cartId: touch.cart_id,
-        sequence: touch.sequence,
-        providerMessageId: touch.provider_message_id,
-      },
+      touch,
       'bounced',
       `${verdict.kind === 'hard' ? 'hard_bounce' : 'bounce'}:${verdict.status}`,
       now,
     );
     await this.publisher.publish(Contracts.delivery, [delivery]);
-    this.logger.log({ msg: 'bounce recorded', touchId: touch.touch_id, reason: delivery.reason });
+    this.logger.log({ msg: 'bounce recorded', touchId: touch.touchId, reason: delivery.reason });
     return { accepted: true, note: `bounce recorded (${delivery.reason})` };
   }
 
   private touchNamedBy(recipient: string): string | null | undefined {
     if (!this.config.EMAIL_BOUNCE_ADDRESS) return undefined;
     return touchOfReturnPath(recipient, this.config.EMAIL_BOUNCE_ADDRESS, this.config.RESUME_LINK_SECRET);
-  }
-
-  /** The touch's ledger row when a message of it was handed to SMTP (sent, or possibly sent). */
-  private async sentTouch(touchId: string): Promise<SentTouch | undefined> {
-    const rows: SentTouch[] = await this.db.query(
-      `SELECT touch_id, abandonment_id, store_id, cart_id, sequence, status, provider_message_id, recipient
-         FROM send_ledger WHERE touch_id = $1 AND status IN ('sent', 'unknown')`,
-      [touchId],
-    );
-    return rows[0];
   }
 }

@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
+import { resumeLink, storeCartUrl, type EmailTemplateName, type TouchDue } from '@reclaim/contracts';
 import { derivedId } from '@reclaim/core';
 import { endWith, proceed, type Step } from '@reclaim/delivery';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
-import { returnPathFor } from '../bounces/domain/return-path';
+import { returnPathFor } from '../addresses/domain/return-path';
 import { IncentiveService } from '../incentives/incentive.service';
 import { ProductFactsRepository } from '../products/product-facts.repository';
 import { withCurrentFacts, type CurrentCart } from './domain/current-cart';
 import { EmailContent } from './domain/email-content';
 import { unsubscribeToken } from './domain/links';
 import { stockView } from './domain/stock';
-import { EmailRenderer, type EmailTemplateName } from './email-renderer';
+import { EmailRenderer } from './email-renderer';
 import { composeMime, type ComposedEmail } from './mime';
 
 /**

@@ -1,13 +1,10 @@
 import Handlebars from 'handlebars';
-import type { TouchDue } from '@reclaim/contracts';
+import { EmailTemplateNames, type EmailTemplateName, type TouchDue } from '@reclaim/contracts';
 import type { CurrentCart } from './domain/current-cart';
 import { angleCopyFor, EmailContent, type StoreContent } from './domain/email-content';
 import { formatMoney } from './domain/money';
 import { isBuyable, stockView } from './domain/stock';
 import { INCENTIVE, LAYOUT_HTML, LAYOUT_TEXT, offerFor, REASSURANCE, REMINDER } from '../templates';
-
-export const EmailTemplateNames = ['reminder', 'reassurance', 'incentive'] as const;
-export type EmailTemplateName = (typeof EmailTemplateNames)[number];
 
 /**
  * Maps a plan's template name to ours: `reminder`, `email.reminder`, `email-reminder-1`… A name

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TouchDue } from '@reclaim/contracts';
+import type { EmailTemplateName, TouchDue } from '@reclaim/contracts';
 import { endWith, proceed, type ChannelAdapter, type Step, type TouchOutcome } from '@reclaim/delivery';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
 import { EmailComposer } from '../content/email-composer';
-import { resolveTemplate, type EmailTemplateName } from '../content/email-renderer';
+import { resolveTemplate } from '../content/email-renderer';
 import type { ComposedEmail } from '../content/mime';
-import { addressStop } from './domain/address-stop';
+import { addressStop } from '../addresses/domain/address-stop';
 import { classifySmtpFailure, deadAddressStatus, isRecipientDeferral } from './domain/smtp-failure';
 import { SmtpMailer, smtpErrorFacts, type SmtpSession } from './smtp-mailer';
 

@@ -1,3 +1,4 @@
+import type { PlannedTouch } from '@reclaim/contracts';
 import { ANGLE_NOTE_HTML, ANGLE_NOTE_TEXT } from './angle-note.template';
 
 /** Email 3 (48–72 h): the incentive, only planned for eligible shoppers; the planned angle as a note. */
@@ -12,7 +13,7 @@ ${ANGLE_NOTE_HTML}`,
 {{#if firstName}}Hi {{{firstName}}}, {{/if}}{{{offerDetail}}}${ANGLE_NOTE_TEXT}`,
 } as const;
 
-export function offerFor(incentive: 'none' | 'percent_10' | 'free_shipping'): { offer: string; offerDetail: string } {
+export function offerFor(incentive: PlannedTouch['incentive']): { offer: string; offerDetail: string } {
   switch (incentive) {
     case 'percent_10':
       return { offer: '10% off', offerDetail: 'Complete your order in the next few days and take 10% off.' };

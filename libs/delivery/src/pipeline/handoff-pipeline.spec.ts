@@ -344,7 +344,7 @@ describe('HandoffPipeline outcomes → ledger (one mapping for every channel)', 
     suppressedAt: new Date().toISOString(),
   };
 
-  it.each<[string, TouchOutcome, LedgerStatus]>([
+  it.each<[string, Exclude<TouchOutcome, { kind: 'sent' }>, LedgerStatus]>([
     ['rejected', { kind: 'rejected', reason: 'smtp_550' }, 'failed'],
     ['recipient gone', { kind: 'recipient_gone', reason: 'subscription_gone:410' }, 'failed'],
     ['dead address', { kind: 'dead_address', reason: 'hard_bounce:5.1.1', stop }, 'failed'],

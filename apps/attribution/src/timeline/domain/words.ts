@@ -1,3 +1,4 @@
+import type { IncentiveKind } from '@reclaim/contracts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '@reclaim/core';
 
 /**
@@ -148,11 +149,11 @@ export function reasonWords(code: string): string {
   return code;
 }
 
-/** What an incentive gives, in words. */
+const INCENTIVE_WORDS: Record<IncentiveKind, string> = { percent_10: '10 % off', free_shipping: 'free shipping' };
+
+/** What an incentive gives, in words (a kind this build does not know, as it is). */
 export function incentiveWords(kind: string): string {
-  if (kind === 'percent_10') return '10 % off';
-  if (kind === 'free_shipping') return 'free shipping';
-  return kind;
+  return Object.hasOwn(INCENTIVE_WORDS, kind) ? INCENTIVE_WORDS[kind as IncentiveKind] : kind;
 }
 
 /** Checkout error codes (libs/contracts/src/storefront-event.ts CheckoutErrorCodes) in words. */

@@ -1,4 +1,4 @@
-import { isDeadAddressStatus } from '../../delivery/domain/smtp-failure';
+import { isDeadAddressStatus } from '../../addresses/domain/dead-address';
 
 /** What a report received at the bounce address says. */
 export type InboundReport =

@@ -1,3 +1,5 @@
+import { isDeadAddressStatus } from '../../addresses/domain/dead-address';
+
 /** What an SMTP error says about the message, as far as the sender can know. */
 export type SmtpFailureKind =
   /** The provider certainly did not take the message and may later: retry. */
@@ -42,13 +44,6 @@ export function classifySmtpFailure(e: SmtpErrorFacts): SmtpFailureKind {
 }
 
 /**
- * RFC 3463 enhanced status codes that say the address itself cannot receive mail: bad mailbox
- * (5.1.1), bad system (5.1.2), bad syntax (5.1.3), mailbox moved (5.1.6), null MX (5.1.10),
- * mailbox disabled (5.2.1). Policy and content refusals (5.7.x, 5.2.2 full mailbox, …) are not.
- */
-const DEAD_ADDRESS_STATUSES = new Set(['5.1.1', '5.1.2', '5.1.3', '5.1.6', '5.1.10', '5.2.1']);
-
-/**
  * The enhanced status of a permanent refusal of the recipient at RCPT TO that says the address
  * is dead (a hard bounce at hand-off), else undefined. Only an explicit enhanced code counts: a
  * bare 550 is just as often a policy block, which says nothing about the address.
@@ -57,11 +52,6 @@ export function deadAddressStatus(e: SmtpErrorFacts): string | undefined {
   if (e.command !== 'RCPT TO' || e.responseCode === undefined || e.responseCode < 500) return undefined;
   const status = /^\d{3}[ -](5\.\d{1,3}\.\d{1,3})\b/.exec(e.response ?? '')?.[1];
   return status !== undefined && isDeadAddressStatus(status) ? status : undefined;
-}
-
-/** Whether an RFC 3463 status says the address itself cannot receive mail. */
-export function isDeadAddressStatus(status: string): boolean {
-  return DEAD_ADDRESS_STATUSES.has(status);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { shopperKey, type Abandonment, type DeliveryStatus } from '@reclaim/contracts';
+import { shopperKey, type Abandonment, type DeliveryStatus, type IncentiveKind } from '@reclaim/contracts';
 import { incentiveSubjects } from './recovery-plan';
 
 /**
@@ -142,7 +142,7 @@ export interface PlannedIncentive {
   abandonmentId: string;
   touchId: string;
   sequence: number;
-  incentive: 'percent_10' | 'free_shipping';
+  incentive: IncentiveKind;
   issuedAt: Date;
   owner: SequenceOwner;
 }

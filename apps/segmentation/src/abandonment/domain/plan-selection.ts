@@ -1,13 +1,6 @@
-import type { PlannedTouch, RecoveryAngle } from '@reclaim/contracts';
+import type { IncentiveKind, PlannedTouch, RecoveryAngle } from '@reclaim/contracts';
 import { derivedId, stableBucket } from '@reclaim/core';
-import type {
-  AngleRule,
-  IncentiveKind,
-  SegmentRule,
-  SignalMatch,
-  StoreRecoveryConfig,
-  TouchConfig,
-} from './recovery-config';
+import type { AngleRule, SegmentRule, SignalMatch, StoreRecoveryConfig, TouchConfig } from './recovery-config';
 import type { Signals } from './signals';
 
 /** True when every condition given in `when` holds for these signals. */

@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import { Channels, CheckoutErrorCodes, RecoveryAngles } from '@reclaim/contracts';
+import { Channels, CheckoutErrorCodes, EmailTemplateNames, IncentiveKinds, RecoveryAngles } from '@reclaim/contracts';
 import { ConfigError, parseDuration } from '@reclaim/core';
-
-/** Templates the email service renders (apps/email/src/content): a plan may only name these for email. */
-export const EMAIL_TEMPLATES = ['reminder', 'reassurance', 'incentive'] as const;
-export const IncentiveKinds = ['percent_10', 'free_shipping'] as const;
-export type IncentiveKind = (typeof IncentiveKinds)[number];
 
 const Duration = z
   .string()
@@ -49,11 +44,12 @@ export const TouchConfig = z
     onlyIfReachable: z.boolean().optional(),
   })
   .superRefine((touch, ctx) => {
-    if (touch.channel === 'email' && !(EMAIL_TEMPLATES as ReadonlyArray<string>).includes(touch.template)) {
+    // A plan may only name templates the email service renders for email.
+    if (touch.channel === 'email' && !(EmailTemplateNames as ReadonlyArray<string>).includes(touch.template)) {
       ctx.addIssue({
         code: 'custom',
         path: ['template'],
-        message: `email template must be one of ${EMAIL_TEMPLATES.join(', ')}`,
+        message: `email template must be one of ${EmailTemplateNames.join(', ')}`,
       });
     }
   });

@@ -1,4 +1,4 @@
-import type { Abandonment, Cart, CartSnapshot, Customer } from '@reclaim/contracts';
+import type { Abandonment, Cart, CartSnapshot, Customer, IncentiveKind } from '@reclaim/contracts';
 import { derivedId } from '@reclaim/core';
 import type { CartState } from '../../carts/domain/cart-state';
 import { isHeldOut } from './holdout';
@@ -73,7 +73,7 @@ export function buildAbandonment(state: CartState, abandonedAt: Date, options: A
 }
 
 /** The incentive an abandonment plans, if any (what the incentive ledger records). */
-export function plannedIncentive(a: Abandonment): 'percent_10' | 'free_shipping' | undefined {
+export function plannedIncentive(a: Abandonment): IncentiveKind | undefined {
   const touch = a.plan.find((t) => t.incentive !== 'none');
   return touch && touch.incentive !== 'none' ? touch.incentive : undefined;
 }
