@@ -200,6 +200,24 @@ describe(`${SmsDeliveryService.name} with a provider`, () => {
     expect(twilio.requestsTo(phone)).toHaveLength(1);
   });
 
+  it('keeps the provider connection alive between messages, and replaces one the provider closed while idle', async () => {
+    const [first, second, third] = [touch(newPhone()), touch(newPhone()), touch(newPhone())];
+    const connectionOf = (t: TouchDue) => twilio.requestsTo(t.customer.phone ?? '')[0]?.connection;
+    await publisher.publish(Contracts.touchSms, [first]);
+    expect((await answer(first))[0]).toMatchObject({ status: 'sent' });
+    await publisher.publish(Contracts.touchSms, [second]);
+    expect((await answer(second))[0]).toMatchObject({ status: 'sent' });
+    expect(connectionOf(second)).toBe(connectionOf(first));
+
+    // The provider ends its idle connections: the next message goes on a new one, made before its
+    // check (an old one is never written into), and goes out once.
+    twilio.closeIdleConnections();
+    await publisher.publish(Contracts.touchSms, [third]);
+    expect((await answer(third))[0]).toMatchObject({ status: 'sent' });
+    expect(connectionOf(third)).not.toBe(connectionOf(first));
+    expect(twilio.requestsTo(third.customer.phone ?? '')).toHaveLength(1);
+  });
+
   it('skips a touch to a number that sent STOP, or whose SMS consent was withdrawn, without calling the provider', async () => {
     const stopped = touch(newPhone());
     const withdrawn = touch(newPhone(), { customer: { id: `cust-${newId().slice(0, 6)}` } });

@@ -12,3 +12,4 @@ export * from './send-ledger-handoff.migration';
 export * from './domain/provider-outcome';
 export * from './pipeline/channel-adapter';
 export * from './pipeline/handoff-pipeline';
+export * from './idle-pool';

@@ -53,6 +53,9 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
   /** The barrier round callers join now (it has not read the watermarks yet), and the one running. */
   private nextRound: Promise<number> | undefined;
   private roundInFlight: Promise<void> | undefined;
+  /** Verdicts asked for in this turn of the event loop, looked up together. */
+  private lookups:
+    Array<{ recipient: Recipient; resolve: (v: SuppressionVerdict) => void; reject: (e: unknown) => void }> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -208,13 +211,32 @@ export class SuppressionView implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  /** Whether any suppression in the view stops a message to this recipient (call `catchUp()` first). */
-  async isSuppressed(recipient: Recipient): Promise<SuppressionVerdict> {
+  /**
+   * Whether any suppression in the view stops a message to this recipient (call `catchUp()` first).
+   * Lookups asked for in the same turn of the event loop share one query.
+   */
+  isSuppressed(recipient: Recipient): Promise<SuppressionVerdict> {
+    return new Promise((resolve, reject) => {
+      if (!this.lookups) {
+        this.lookups = [];
+        setImmediate(() => void this.lookUp());
+      }
+      this.lookups.push({ recipient, resolve, reject });
+    });
+  }
+
+  private async lookUp(): Promise<void> {
+    const batch = this.lookups ?? [];
+    this.lookups = undefined;
     try {
-      const entries = await this.repository.findByScopes(candidateScopes(recipient));
-      return judgeSuppression(recipient, entries);
+      const scopes = [...new Set(batch.flatMap(({ recipient }) => candidateScopes(recipient)))];
+      const entries = await this.repository.findByScopes(scopes);
+      for (const { recipient, resolve } of batch) resolve(judgeSuppression(recipient, entries));
     } catch (error) {
-      throw new DependencyUnavailableError(`suppression view unreadable: ${errorMessage(error)}`, { cause: error });
+      const unavailable = new DependencyUnavailableError(`suppression view unreadable: ${errorMessage(error)}`, {
+        cause: error,
+      });
+      for (const { reject } of batch) reject(unavailable);
     }
   }
 

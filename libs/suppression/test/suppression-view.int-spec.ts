@@ -97,6 +97,61 @@ describe(SuppressionView.name, () => {
     );
   });
 
+  it('lets concurrent checks share barrier rounds, each seeing every suppression acknowledged before it asked', async () => {
+    // Observe (not replace) the watermark reads: one per barrier round.
+    const watermarks = (sut as unknown as { watermarks: HighWatermarkReader }).watermarks;
+    const read = watermarks.highWatermarks.bind(watermarks);
+    let reads = 0;
+    watermarks.highWatermarks = (topic) => {
+      reads++;
+      return read(topic);
+    };
+    try {
+      const carts = Array.from({ length: 40 }, (_, i) => `shared-${i}`);
+      // Each cart's suppression is acknowledged by Kafka, then its check starts at once — while
+      // earlier checks' rounds are still running.
+      const checks: Array<Promise<{ cartId: string; startedAt: number; clearedAt: number; suppressed: boolean }>> = [];
+      for (const cartId of carts) {
+        await publisher.publish(Contracts.suppression, [
+          suppression({ scope: SuppressionScopes.cart('s1', cartId), cartId }),
+        ]);
+        const startedAt = Date.now();
+        checks.push(
+          sut.catchUp().then(async (clearedAt) => {
+            const verdict = await sut.isSuppressed({ storeId: 's1', channel: 'email' as const, cartId });
+            return { cartId, startedAt, clearedAt, suppressed: verdict.suppressed };
+          }),
+        );
+      }
+      const results = await Promise.all(checks);
+      expect(results.filter((r) => !r.suppressed)).toEqual([]);
+      // The round that cleared a check started after the check asked (its freshness counts from there).
+      expect(results.filter((r) => r.clearedAt < r.startedAt)).toEqual([]);
+      expect(reads).toBeLessThanOrEqual(carts.length);
+
+      // Twenty touches asking at once, with no round in flight: one watermark read clears them all.
+      reads = 0;
+      const burst = await Promise.all(Array.from({ length: 20 }, () => sut.catchUp()));
+      expect(reads).toBe(1);
+      expect(new Set(burst).size).toBe(1);
+    } finally {
+      watermarks.highWatermarks = read;
+    }
+  });
+
+  it('answers checks asked together with one lookup, each by its own scopes', async () => {
+    await publisher.publish(Contracts.suppression, [
+      suppression({ scope: SuppressionScopes.cart('s1', 'together-1'), cartId: 'together-1' }),
+    ]);
+    await sut.catchUp();
+    const verdicts = await Promise.all(
+      ['together-1', 'together-2', 'together-1'].map((cartId) =>
+        sut.isSuppressed({ storeId: 's1', channel: 'email' as const, cartId }),
+      ),
+    );
+    expect(verdicts.map((v) => v.suppressed)).toEqual([true, false, true]);
+  });
+
   it('catches up past transaction markers (suppressions written in a Kafka transaction)', async () => {
     const scope = SuppressionScopes.cart('s1', 'tx-cart');
     await publisher.sendAtomically([

@@ -11,6 +11,8 @@ export interface CapturedSms {
   sid: string | undefined;
   /** When the request arrived (ms since the epoch). */
   at: number;
+  /** Which TCP connection carried it (1, 2, … in the order they were accepted). */
+  connection: number;
 }
 
 /** How the fake answers one request: Twilio's 201, a Twilio error, or no answer at all. */
@@ -29,6 +31,8 @@ export type Behaviour =
 export class TwilioCapture {
   readonly requests: CapturedSms[] = [];
   private readonly behaviours = new Map<string, Behaviour[]>();
+  private readonly connections = new WeakMap<object, number>();
+  private connectionsSeen = 0;
   private readonly server: Server;
 
   private constructor(server: Server) {
@@ -54,9 +58,20 @@ export class TwilioCapture {
     return this.requests.filter((r) => r.params['To'] === to);
   }
 
+  /** Closes every connection that is not carrying a request (a provider ending idle keep-alive connections). */
+  closeIdleConnections(): void {
+    this.server.closeIdleConnections();
+  }
+
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private connectionOf(socket: object): number {
+    let id = this.connections.get(socket);
+    if (id === undefined) this.connections.set(socket, (id = ++this.connectionsSeen));
+    return id;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -74,6 +89,7 @@ export class TwilioCapture {
         params,
         sid,
         at: Date.now(),
+        connection: this.connectionOf(req.socket),
       });
       if (behaviour.kind === 'hang') return;
       res.setHeader('Content-Type', 'application/json');

@@ -4,6 +4,7 @@ import SMTPConnection, {
   type SMTPConnectionOptions,
   type SMTPConnectionSendInfo,
 } from 'nodemailer/lib/smtp-connection';
+import { IdlePool, type PooledSession } from '@reclaim/delivery';
 import type { ComposedEmail } from '../content/mime';
 import type { SmtpErrorFacts } from './domain/smtp-failure';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
@@ -36,7 +37,7 @@ const MAX_MESSAGES_PER_CONNECTION = 100;
 export class SmtpMailer implements OnApplicationShutdown {
   private readonly options: SMTPConnectionOptions;
   private readonly auth: { user: string; pass: string } | undefined;
-  private readonly idle: Session[] = [];
+  private readonly idle = new IdlePool<Session>(MAX_IDLE);
 
   constructor(@Inject(EMAIL_CONFIG) config: EmailConfig) {
     const { auth, ...url } = parseConnectionUrl(config.SMTP_URL);
@@ -52,11 +53,7 @@ export class SmtpMailer implements OnApplicationShutdown {
 
   /** A pooled connection that answers RSET, else a new one: connected, greeted, EHLO (STARTTLS when offered), logged in. */
   async open(): Promise<SmtpSession> {
-    for (let session = this.idle.pop(); session; session = this.idle.pop()) {
-      if (Date.now() - session.idleSince > MAX_IDLE_MS) {
-        session.close();
-        continue;
-      }
+    for (let session = this.idle.take(); session; session = this.idle.take()) {
       try {
         await session.step((done) => session.connection.reset((err) => done(err)));
         return session;
@@ -82,36 +79,28 @@ export class SmtpMailer implements OnApplicationShutdown {
   /** Back to the pool when it carried its message cleanly (or nothing) and can carry more; else closed. */
   release(smtp: SmtpSession, reusable: boolean): void {
     const session = smtp as Session;
-    if (
-      reusable &&
-      session.reusable() &&
-      session.messages < MAX_MESSAGES_PER_CONNECTION &&
-      this.idle.length < MAX_IDLE
-    ) {
-      session.idleSince = Date.now();
-      this.idle.push(session);
-    } else session.close();
+    if (reusable && session.messages < MAX_MESSAGES_PER_CONNECTION) this.idle.give(session, Date.now() + MAX_IDLE_MS);
+    else session.close();
   }
 
   onApplicationShutdown(): void {
-    for (const session of this.idle.splice(0)) session.close();
+    this.idle.closeAll();
   }
 }
 
-class Session implements SmtpSession {
+class Session implements SmtpSession, PooledSession {
   /** Set when the connection broke or ended while no step was running. */
   private broken: Error | undefined;
   private failCurrent: ((error: Error) => void) | undefined;
   private closed = false;
   messages = 0;
-  idleSince = 0;
 
   constructor(readonly connection: SMTPConnection) {
     connection.on('error', (error: Error) => this.fail(error));
     connection.on('end', () => this.fail(Object.assign(new Error('SMTP connection closed'), { code: 'ECONNECTION' })));
   }
 
-  reusable(): boolean {
+  alive(): boolean {
     return !this.broken && !this.closed;
   }
 

@@ -1,6 +1,7 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
 import { connect, rootCertificates, type TLSSocket } from 'node:tls';
+import { IdlePool, keepAliveDeadline, type PooledSession } from '@reclaim/delivery';
 
 /** A request built before the suppression check, written only after it. */
 export interface PreparedRequest {
@@ -31,6 +32,8 @@ export class HandoffFailure extends Error {
 }
 
 const MAX_ANSWER_BYTES = 64 * 1024;
+/** Idle keep-alive connections kept per origin. */
+const MAX_IDLE_PER_ORIGIN = 8;
 
 const errorCode = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown } | null)?.code;
@@ -38,14 +41,17 @@ const errorCode = (error: unknown): string | undefined => {
 };
 
 /**
- * Opens TLS connections for push hand-offs. One connection per message, opened (TCP connect and
- * TLS handshake, certificate verified) before the last suppression check, so only writing the
- * request falls within the freshness bound (ADR 0005) — never an idle pooled socket that may
- * have died. Extra CAs (PUSH_EXTRA_CA_FILE) are added to the system roots for these connections
- * only; verification is never turned off.
+ * Opens TLS connections for push hand-offs, before the last suppression check (TCP connect and TLS
+ * handshake, certificate verified), so only writing the request falls within the freshness bound
+ * (ADR 0005). A connection that carried a request cleanly is kept alive for the next request to
+ * the same origin, but only until a margin before the keep-alive timeout the server advertised and
+ * while nothing came in while it idled (`IdlePool`, `keepAliveDeadline`); otherwise a new one is
+ * made, still before the check. Extra CAs (PUSH_EXTRA_CA_FILE) are added to the system roots for
+ * these connections only; verification is never turned off.
  */
 export class HttpsConnector {
   private readonly ca: string[] | undefined;
+  private readonly idle = new Map<string, IdlePool<HttpsSession>>();
 
   constructor(
     extraCa: string | undefined,
@@ -59,6 +65,8 @@ export class HttpsConnector {
    * the host lookup of this socket (the endpoint guard's, which refuses non-public addresses).
    */
   open(url: URL, lookup?: LookupFunction): Promise<HttpsSession> {
+    const pooled = this.idle.get(url.origin)?.take();
+    if (pooled) return Promise.resolve(pooled);
     if (url.protocol !== 'https:')
       return Promise.reject(new HandoffFailure(`not an https URL: ${url.origin}`, false, false, 'ENOTHTTPS'));
     const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -95,12 +103,30 @@ export class HttpsConnector {
       socket.once('error', onError);
     });
   }
+
+  /** Kept for the next request to its origin when it carried this one cleanly and the server keeps it alive; else closed. */
+  release(session: HttpsSession, reusable: boolean): void {
+    const until = session.reusableUntil;
+    if (!reusable || until === undefined) {
+      session.close();
+      return;
+    }
+    let pool = this.idle.get(session.origin);
+    if (!pool) this.idle.set(session.origin, (pool = new IdlePool<HttpsSession>(MAX_IDLE_PER_ORIGIN)));
+    pool.give(session, until);
+  }
+
+  closeIdle(): void {
+    for (const pool of this.idle.values()) pool.closeAll();
+  }
 }
 
-/** One TLS connection, ready for exactly one request. */
-export class HttpsSession {
+/** One TLS connection, ready for a request (one at a time). */
+export class HttpsSession implements PooledSession {
   private idleError: Error | undefined;
-  private used = false;
+  private busy = false;
+  /** After an answer on a kept-alive connection: until when it may carry another request. */
+  reusableUntil: number | undefined;
 
   constructor(
     private readonly socket: TLSSocket,
@@ -118,9 +144,14 @@ export class HttpsSession {
    * when nothing was written (the connection was already gone); any failure after writing began,
    * a timeout included, is `written: true` — the server may have taken it.
    */
+  alive(): boolean {
+    return !this.idleError && !this.socket.destroyed && this.socket.readable && this.socket.writable;
+  }
+
   send(req: PreparedRequest): Promise<HttpsAnswer> {
-    if (this.used) return Promise.reject(new Error('an HttpsSession carries one request'));
-    this.used = true;
+    if (this.busy) return Promise.reject(new Error('an HttpsSession carries one request at a time'));
+    this.busy = true;
+    this.reusableUntil = undefined;
     if (this.idleError || this.socket.destroyed || !this.socket.writable) {
       const cause = this.idleError;
       return Promise.reject(
@@ -138,6 +169,8 @@ export class HttpsSession {
       const fail = (error: Error, timedOut: boolean) => {
         if (settled) return;
         settled = true;
+        this.busy = false;
+        this.socket.destroy();
         reject(
           new HandoffFailure(`no answer from ${this.origin}: ${error.message}`, true, timedOut, errorCode(error), {
             cause: error,
@@ -148,7 +181,7 @@ export class HttpsSession {
         {
           method: req.method,
           path: `${req.url.pathname}${req.url.search}`,
-          headers: { ...req.headers, Host: req.url.host, 'Content-Length': req.body.length },
+          headers: { ...req.headers, Host: req.url.host, 'Content-Length': req.body.length, Connection: 'keep-alive' },
           createConnection: () => this.socket,
         },
         (res) => {
@@ -161,6 +194,8 @@ export class HttpsSession {
           res.on('end', () => {
             if (settled) return;
             settled = true;
+            this.busy = false;
+            this.reusableUntil = keepAliveDeadline(res.headers, Date.now());
             resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
           });
           res.on('error', (error) => fail(error, false));

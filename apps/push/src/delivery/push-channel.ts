@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { resumeLink, storeCartUrl, type TouchDue } from '@reclaim/contracts';
 import { derivedId, errorMessage, parseRetryAfter } from '@reclaim/core';
 import { endWith, proceed, type ChannelAdapter, type Step, type TouchOutcome } from '@reclaim/delivery';
@@ -43,7 +43,9 @@ const parseJson = (body: Buffer): unknown => {
  * retried later (ADR 0006); FCM unavailable is everyone's outage.
  */
 @Injectable()
-export class PushChannel implements ChannelAdapter<StoredSubscription, PreparedRequest, HttpsSession> {
+export class PushChannel
+  implements ChannelAdapter<StoredSubscription, PreparedRequest, HttpsSession>, OnApplicationShutdown
+{
   readonly channel = 'push';
   readonly freshnessMs: number;
   private readonly logger = new Logger(PushChannel.name);
@@ -190,8 +192,12 @@ export class PushChannel implements ChannelAdapter<StoredSubscription, PreparedR
       await this.subscriptions.forget(subscription.transport, addressOf(subscription), outcome.reason);
   }
 
-  release(session: HttpsSession): void {
-    session.close();
+  release(session: HttpsSession, reusable: boolean): void {
+    this.connector.release(session, reusable);
+  }
+
+  onApplicationShutdown(): void {
+    this.connector.closeIdle();
   }
 
   async afterAttempt(touch: TouchDue): Promise<void> {

@@ -117,8 +117,8 @@ export class SmsChannel implements ChannelAdapter<SmsTarget, SmsContent, SmsSess
     }
   }
 
-  release(session: SmsSession): void {
-    session.close();
+  release(session: SmsSession, reusable: boolean): void {
+    this.provider.release(session, reusable);
   }
 
   private outcomeOf(facts: ProviderFailureFacts, touch: TouchDue, phone: string): TouchOutcome {

@@ -34,7 +34,10 @@ export interface SmsSession {
 
 /** Our SMS provider interface; the Twilio-compatible REST adapter implements it. */
 export interface SmsProvider {
+  /** A kept-alive connection that is still good, or a new one (connected, TLS done). */
   open(): Promise<SmsSession>;
+  /** After the hand-off: kept for the next message when it carried this one cleanly, else closed. */
+  release(session: SmsSession, reusable: boolean): void;
 }
 
 export const SMS_PROVIDER = Symbol('SMS_PROVIDER');

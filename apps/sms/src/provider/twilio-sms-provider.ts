@@ -1,8 +1,9 @@
 import { request, type IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { parseRetryAfter } from '@reclaim/core';
+import { IdlePool, keepAliveDeadline, type PooledSession } from '@reclaim/delivery';
 import { SMS_CONFIG, type SmsConfig } from '../config';
 import type { ProviderFailureFacts } from './domain/provider-failure';
 import {
@@ -15,6 +16,8 @@ import {
 } from './sms-provider';
 
 const MAX_ANSWER_BYTES = 64 * 1024;
+/** Idle keep-alive connections kept per service instance. */
+const MAX_IDLE = 16;
 
 const errorCode = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown } | null)?.code;
@@ -28,20 +31,25 @@ const errorCode = (error: unknown): string | undefined => {
  * 201 answers the Message resource (`sid`, `status`); errors answer `{ code, message, more_info,
  * status }`.
  *
- * Each message gets its own connection, opened (TCP, TLS) before the caller's last suppression
- * check, so only writing the request follows that check. A pooled keep-alive socket would serve
- * the same purpose, but one the provider closed while idle breaks on the write, and a message
- * written into it has an unknown fate; a connection made for the message has no such race.
+ * A connection is open (TCP, TLS) before the caller's last suppression check, so only writing the
+ * request follows that check. Connections are kept alive between messages (HTTP/1.1), but only
+ * until a margin before the keep-alive timeout the provider advertised (`keepAliveDeadline`) and
+ * only while no FIN or error came in while idle: a provider closing an idle connection under a
+ * request just written would leave that message's fate unknown, and the margin keeps that from
+ * happening. Anything else is a new connection, made before the check like the first.
  */
 @Injectable()
-export class TwilioSmsProvider implements SmsProvider {
+export class TwilioSmsProvider implements SmsProvider, OnApplicationShutdown {
   private readonly base: URL;
+  private readonly idle = new IdlePool<TwilioSession>(MAX_IDLE);
 
   constructor(@Inject(SMS_CONFIG) private readonly config: SmsConfig) {
     this.base = new URL(config.SMS_PROVIDER_BASE_URL);
   }
 
   async open(): Promise<SmsSession> {
+    const pooled = this.idle.take();
+    if (pooled) return pooled;
     const secure = this.base.protocol === 'https:';
     const host = this.base.hostname.replace(/^\[|\]$/g, '');
     const port = Number(this.base.port || (secure ? 443 : 80));
@@ -76,27 +84,45 @@ export class TwilioSmsProvider implements SmsProvider {
       timeoutMs,
     });
   }
+
+  /** A connection that carried its request cleanly waits for the next one while the provider keeps it alive. */
+  release(sms: SmsSession, reusable: boolean): void {
+    const session = sms as TwilioSession;
+    const until = session.reusableUntil;
+    if (reusable && until !== undefined) this.idle.give(session, until);
+    else session.close();
+  }
+
+  onApplicationShutdown(): void {
+    this.idle.closeAll();
+  }
 }
 
-class TwilioSession implements SmsSession {
-  /** Set when the connection broke while idle, before any request. */
+class TwilioSession implements SmsSession, PooledSession {
+  /** Set when the connection broke while idle, between requests. */
   private broken: Error | undefined;
-  private used = false;
+  private busy = false;
   private closed = false;
+  /** After an answer on a kept-alive connection: until when it may carry another request. */
+  reusableUntil: number | undefined;
 
   constructor(
     private readonly socket: Socket,
     private readonly target: { host: string; path: string; authorization: string; timeoutMs: number },
   ) {
     const onIdleFailure = (error?: Error) => {
-      if (!this.used) this.broken ??= error ?? new Error('connection closed by the provider');
+      if (!this.busy) this.broken ??= error ?? new Error('connection closed by the provider');
     };
     socket.on('error', onIdleFailure);
     socket.once('close', () => onIdleFailure());
   }
 
+  alive(): boolean {
+    return !this.broken && !this.closed && !this.socket.destroyed && this.socket.readable && this.socket.writable;
+  }
+
   send(message: OutgoingSms, writeBy: number): Promise<AcceptedSms> {
-    if (this.used) return Promise.reject(new Error('a provider session carries one message'));
+    if (this.busy) return Promise.reject(new Error('a provider session carries one request at a time'));
     if (this.broken || this.closed || this.socket.destroyed) {
       const cause = this.broken ?? new Error('connection already closed');
       return Promise.reject(
@@ -117,7 +143,8 @@ class TwilioSession implements SmsSession {
     // The freshness bound ends here: past it, nothing is written.
     const late = Date.now() - writeBy;
     if (late > 0) return Promise.reject(new SmsWriteDeadlineMissedError(late));
-    this.used = true;
+    this.busy = true;
+    this.reusableUntil = undefined;
 
     return new Promise<AcceptedSms>((resolve, reject) => {
       let settled = false;
@@ -125,9 +152,11 @@ class TwilioSession implements SmsSession {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        this.close();
-        if (error) reject(error);
-        else if (value) resolve(value);
+        this.busy = false;
+        if (error) {
+          this.close();
+          reject(error);
+        } else if (value) resolve(value);
       };
       const afterWrite = (error: Error, code: string | undefined) =>
         settle(
@@ -147,6 +176,7 @@ class TwilioSession implements SmsSession {
           'Content-Type': 'application/x-www-form-urlencoded',
           'Content-Length': body.length,
           Accept: 'application/json',
+          Connection: 'keep-alive',
           'User-Agent': 'reclaim-sms',
         },
         createConnection: () => this.socket,
@@ -159,8 +189,10 @@ class TwilioSession implements SmsSession {
       req.on('error', (error) => afterWrite(error, errorCode(error)));
       req.on('response', (res) => {
         readAnswer(res).then(
-          (answer) =>
-            settle(...interpret(res.statusCode ?? 0, answer, parseRetryAfter(res.headers['retry-after'], new Date()))),
+          (answer) => {
+            this.reusableUntil = keepAliveDeadline(res.headers, Date.now());
+            settle(...interpret(res.statusCode ?? 0, answer, parseRetryAfter(res.headers['retry-after'], new Date())));
+          },
           (error: unknown) =>
             afterWrite(error instanceof Error ? error : new Error(String(error)), errorCode(error) ?? 'ECONNRESET'),
         );
