@@ -63,7 +63,7 @@ export class DeliveryReporter {
   constructor(
     private readonly channel: Channel,
     private readonly ledger: SendLedger,
-    private readonly publisher: EventPublisher,
+    private readonly publisher: Pick<EventPublisher, 'publish'>,
     private readonly logger: Logger,
   ) {
     this.counter = deliveriesCounter(channel);

@@ -1,11 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  attemptPolicyOf,
-  DeliveryReporter,
-  HandoffPipeline,
-  LedgerAttempts,
-  SendLedgerRepository,
-} from '@reclaim/delivery';
+import { attemptPolicyOf, HandoffPipeline, SendLedgerRepository } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { SuppressionView } from '@reclaim/suppression';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
@@ -28,15 +22,8 @@ export class EmailDeliveryService extends HandoffPipeline<EmailTarget, ComposedE
     @Inject(SuppressionView) suppressions: SuppressionView,
     @Inject(EventPublisher) publisher: EventPublisher,
   ) {
+    const policy = attemptPolicyOf(config, config.EMAIL_QUIET_HOURS);
     const logger = new Logger(EmailDeliveryService.name);
-    const reports = new DeliveryReporter('email', ledger, publisher, logger);
-    const attempts = new LedgerAttempts(
-      ledger,
-      reports,
-      attemptPolicyOf(config, config.EMAIL_QUIET_HOURS),
-      config.STORE_TIMEZONE,
-      logger,
-    );
-    super(channel, { ledger, suppressions, publisher, reports, attempts, logger });
+    super(channel, { ledger, suppressions, publisher, policy, storeZone: config.STORE_TIMEZONE, logger });
   }
 }

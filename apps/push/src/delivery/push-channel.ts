@@ -13,10 +13,11 @@ import {
   type PushOutcome,
 } from './domain/push-outcome';
 import { buildResumeCard } from './domain/resume-card';
-import { FcmClient } from './fcm.client';
-import { HandoffFailure, HttpsConnector, type HttpsSession, type PreparedRequest } from './https-session';
+import type { FcmClient } from './fcm.client';
+import { HandoffFailure, type HttpsConnector, type HttpsSession, type PreparedRequest } from './https-session';
 import { EndpointRefusedError, PushEndpointGuard } from './push-endpoint-guard';
-import { WebPushRequests } from './web-push.transport';
+import { parseJsonBody, pushTransports } from './push-transports';
+import type { WebPushRequests } from './web-push.transport';
 
 /** Neither web push (VAPID) nor FCM is configured. */
 export const CHANNEL_NOT_CONFIGURED = 'channel_not_configured';
@@ -26,14 +27,6 @@ export const NO_PUSH_SUBSCRIPTION = 'no_push_subscription';
 export const PUSH_ENDPOINT_REFUSED = 'push_endpoint_refused';
 
 const addressOf = (s: StoredSubscription): string => (s.transport === 'web_push' ? s.endpoint : s.fcmToken);
-
-const parseJson = (body: Buffer): unknown => {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Push's part of the hand-off pipeline (libs/delivery): the cart's subscription (web push or FCM),
@@ -61,10 +54,12 @@ export class PushChannel
     private readonly cards: PushCardsRepository,
   ) {
     this.freshnessMs = config.PUSH_SEND_FRESHNESS_MS;
-    this.connector = new HttpsConnector(config.PUSH_EXTRA_CA_FILE, config.PUSH_REQUEST_TIMEOUT_MS);
-    this.webPush = config.webPush && new WebPushRequests(config.webPush, config.PUSH_TTL);
-    this.fcm = config.fcm && new FcmClient(config.fcm, config.FCM_API_BASE_URL, this.connector, config.PUSH_TTL);
-    this.transports = [...(this.webPush ? ['web_push' as const] : []), ...(this.fcm ? ['fcm' as const] : [])];
+    ({
+      connector: this.connector,
+      webPush: this.webPush,
+      fcm: this.fcm,
+      names: this.transports,
+    } = pushTransports(config));
   }
 
   async target(touch: TouchDue): Promise<Step<StoredSubscription>> {
@@ -158,7 +153,7 @@ export class PushChannel
       outcome =
         subscription.transport === 'web_push'
           ? classifyWebPushResponse(answer.status, answer.headers.location, derivedId('push', touch.touchId))
-          : classifyFcmResponse(answer.status, parseJson(answer.body));
+          : classifyFcmResponse(answer.status, parseJsonBody(answer.body));
       const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], new Date());
       if (outcome.kind === 'retry' && retryAfterMs !== undefined) outcome = { ...outcome, retryAfterMs };
     } catch (error) {

@@ -1,11 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  attemptPolicyOf,
-  DeliveryReporter,
-  HandoffPipeline,
-  LedgerAttempts,
-  SendLedgerRepository,
-} from '@reclaim/delivery';
+import { attemptPolicyOf, HandoffPipeline, SendLedgerRepository } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { SuppressionView } from '@reclaim/suppression';
 import { PUSH_CONFIG, type PushConfig } from '../config';
@@ -28,15 +22,8 @@ export class PushDeliveryService extends HandoffPipeline<StoredSubscription, Pre
     @Inject(SuppressionView) suppressions: SuppressionView,
     @Inject(EventPublisher) publisher: EventPublisher,
   ) {
+    const policy = attemptPolicyOf(config, config.PUSH_QUIET_HOURS);
     const logger = new Logger(PushDeliveryService.name);
-    const reports = new DeliveryReporter('push', ledger, publisher, logger);
-    const attempts = new LedgerAttempts(
-      ledger,
-      reports,
-      attemptPolicyOf(config, config.PUSH_QUIET_HOURS),
-      config.STORE_TIMEZONE,
-      logger,
-    );
-    super(channel, { ledger, suppressions, publisher, reports, attempts, logger });
+    super(channel, { ledger, suppressions, publisher, policy, storeZone: config.STORE_TIMEZONE, logger });
   }
 }

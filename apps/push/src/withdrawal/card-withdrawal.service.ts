@@ -9,10 +9,11 @@ import {
   classifyWebPushResponse,
   type PushOutcome,
 } from '../delivery/domain/push-outcome';
-import { FcmClient } from '../delivery/fcm.client';
-import { HandoffFailure, HttpsConnector, type PreparedRequest } from '../delivery/https-session';
+import type { FcmClient } from '../delivery/fcm.client';
+import { HandoffFailure, type HttpsConnector, type PreparedRequest } from '../delivery/https-session';
 import { PushEndpointGuard } from '../delivery/push-endpoint-guard';
-import { WebPushRequests } from '../delivery/web-push.transport';
+import { parseJsonBody, pushTransports } from '../delivery/push-transports';
+import type { WebPushRequests } from '../delivery/web-push.transport';
 import { PushSubscriptionsRepository } from '../subscriptions/push-subscriptions.repository';
 import { orderWithdraws, withdrawalOf, withdrawalTtlMs } from './domain/card-withdrawal';
 import { PushCardsRepository, withdrawalKeyOf, type PushCard, type WithdrawalKey } from './push-cards.repository';
@@ -22,14 +23,6 @@ export class CardInFlightError extends AppError {
   readonly code = 'PUSH_CARD_IN_FLIGHT';
   override readonly retriable = true;
 }
-
-const parseJson = (body: Buffer): unknown => {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Withdraws the resume cards an order made pointless: for an `order_completed` suppression, every
@@ -52,9 +45,7 @@ export class CardWithdrawalService {
     private readonly subscriptions: PushSubscriptionsRepository,
     private readonly guard: PushEndpointGuard,
   ) {
-    this.connector = new HttpsConnector(config.PUSH_EXTRA_CA_FILE, config.PUSH_REQUEST_TIMEOUT_MS);
-    this.webPush = config.webPush && new WebPushRequests(config.webPush, config.PUSH_TTL);
-    this.fcm = config.fcm && new FcmClient(config.fcm, config.FCM_API_BASE_URL, this.connector, config.PUSH_TTL);
+    ({ connector: this.connector, webPush: this.webPush, fcm: this.fcm } = pushTransports(config));
     this.ttlMs = withdrawalTtlMs(config.PUSH_TTL);
   }
 
@@ -104,7 +95,7 @@ export class CardWithdrawalService {
                 answer.headers.location,
                 derivedId('push-withdrawal', card.touchId),
               )
-            : classifyFcmResponse(answer.status, parseJson(answer.body));
+            : classifyFcmResponse(answer.status, parseJsonBody(answer.body));
         const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], new Date());
         if (outcome.kind === 'retry' && retryAfterMs !== undefined) outcome = { ...outcome, retryAfterMs };
       } finally {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { attemptPolicyOf, DeliveryReporter, HandoffPipeline, LedgerAttempts } from '@reclaim/delivery';
+import { attemptPolicyOf, HandoffPipeline } from '@reclaim/delivery';
 import { EventPublisher } from '@reclaim/kafka';
 import { SuppressionView } from '@reclaim/suppression';
 import { SMS_CONFIG, type SmsConfig } from '../config';
@@ -23,15 +23,8 @@ export class SmsDeliveryService extends HandoffPipeline<SmsTarget, SmsContent, S
     @Inject(SuppressionView) suppressions: SuppressionView,
     @Inject(EventPublisher) publisher: EventPublisher,
   ) {
+    const policy = attemptPolicyOf(config, config.SMS_QUIET_HOURS);
     const logger = new Logger(SmsDeliveryService.name);
-    const reports = new DeliveryReporter('sms', ledger, publisher, logger);
-    const attempts = new LedgerAttempts(
-      ledger,
-      reports,
-      attemptPolicyOf(config, config.SMS_QUIET_HOURS),
-      config.STORE_TIMEZONE,
-      logger,
-    );
-    super(channel, { ledger, suppressions, publisher, reports, attempts, logger });
+    super(channel, { ledger, suppressions, publisher, policy, storeZone: config.STORE_TIMEZONE, logger });
   }
 }

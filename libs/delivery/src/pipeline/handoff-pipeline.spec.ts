@@ -1,13 +1,16 @@
 import type { Channel, Suppression, TouchDue } from '@reclaim/contracts';
 import type { Recipient, SuppressionVerdict } from '@reclaim/suppression';
-import { DeliveryReporter } from '../delivery-reporter';
 import { HandoffTooLateError, ProviderUnavailableError, SuppressionCheckStaleError } from '../domain/handoff-errors';
 import type { TouchOutcome } from '../domain/provider-outcome';
 import { sourcesOf, type LedgerStatus } from '../domain/send-ledger';
-import { LedgerAttempts } from '../ledger-attempts';
 import type { LedgerRow, SendLedger } from '../send-ledger.repository';
 import { endWith, proceed, type ChannelAdapter, type Step } from './channel-adapter';
-import { FRESH_CHECK_ROUNDS, HandoffPipeline, type SuppressionBarrier } from './handoff-pipeline';
+import {
+  FRESH_CHECK_ROUNDS,
+  HandoffPipeline,
+  type HandoffPipelineDeps,
+  type SuppressionBarrier,
+} from './handoff-pipeline';
 
 /**
  * ADR 0005, pinned once for every channel: the pipeline runs against typed in-memory stand-ins — a
@@ -221,23 +224,15 @@ function pipelineFor(channel: Channel) {
       }
       return Promise.resolve();
     },
-  } as unknown as ConstructorParameters<typeof DeliveryReporter>[2];
-  const reports = new DeliveryReporter(channel, ledger, publisher, silentLogger as never);
-  const attempts = new LedgerAttempts(
-    ledger,
-    reports,
-    { maxAttempts: 3, maxAgeMs: 86_400_000, retryBaseMs: 1_000, retryCapMs: 60_000, quietHours: undefined },
-    undefined,
-    silentLogger as never,
-  );
+  } as unknown as HandoffPipelineDeps['publisher'];
   const adapter = new ScriptedAdapter(channel, journal, clock, channel === 'push');
   const pipeline = new HandoffPipeline(adapter, {
     ledger,
     suppressions: barrier,
     publisher,
-    reports,
-    attempts,
-    logger: silentLogger,
+    policy: { maxAttempts: 3, maxAgeMs: 86_400_000, retryBaseMs: 1_000, retryCapMs: 60_000, quietHours: undefined },
+    storeZone: undefined,
+    logger: silentLogger as never,
     clock: () => clock.now,
   });
   return { pipeline, adapter, ledger, barrier, journal, clock, published };

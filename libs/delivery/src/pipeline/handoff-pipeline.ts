@@ -5,8 +5,9 @@ import type { EventPublisher } from '@reclaim/kafka';
 import { recipientOf, type Recipient, type SuppressionVerdict } from '@reclaim/suppression';
 import { HandoffTooLateError, ProviderUnavailableError, SuppressionCheckStaleError } from '../domain/handoff-errors';
 import { settlementOf, type HandoffStage, type TouchOutcome } from '../domain/provider-outcome';
-import type { DeliveryReporter } from '../delivery-reporter';
-import type { AttemptSource, LedgerAttempts } from '../ledger-attempts';
+import { DeliveryReporter } from '../delivery-reporter';
+import type { AttemptPolicy } from '../domain/touch-attempts';
+import { LedgerAttempts, type AttemptSource } from '../ledger-attempts';
 import type { LedgerDelivery } from '../ledger-retry-loop';
 import type { SendLedger } from '../send-ledger.repository';
 import type { ChannelAdapter } from './channel-adapter';
@@ -28,9 +29,11 @@ export interface HandoffPipelineDeps {
   ledger: SendLedger;
   suppressions: SuppressionBarrier;
   publisher: Pick<EventPublisher, 'publish'>;
-  reports: DeliveryReporter;
-  attempts: LedgerAttempts;
-  logger: Pick<Logger, 'log' | 'warn'>;
+  /** The channel's deadline, attempt cap, backoff and quiet hours (ADR 0006; `attemptPolicyOf`). */
+  policy: AttemptPolicy;
+  /** The store's time zone, for quiet hours of a recipient whose own zone is unknown. */
+  storeZone: string | undefined;
+  logger: Logger;
   /** Epoch ms; injected so the freshness bound can be pinned in a unit spec. */
   clock?: () => number;
 }
@@ -58,13 +61,16 @@ const suppressedBy = (verdict: SuppressionVerdict): TouchOutcome => ({
  */
 export class HandoffPipeline<Target, Prepared, Session> implements LedgerDelivery {
   readonly attempts: LedgerAttempts;
+  private readonly reports: DeliveryReporter;
   private readonly clock: () => number;
 
   constructor(
     private readonly adapter: ChannelAdapter<Target, Prepared, Session>,
     private readonly deps: HandoffPipelineDeps,
   ) {
-    this.attempts = deps.attempts;
+    const { ledger, publisher, logger } = deps;
+    this.reports = new DeliveryReporter(adapter.channel, ledger, publisher, logger);
+    this.attempts = new LedgerAttempts(ledger, this.reports, deps.policy, deps.storeZone, logger);
     this.clock = deps.clock ?? Date.now;
   }
 
@@ -161,7 +167,8 @@ export class HandoffPipeline<Target, Prepared, Session> implements LedgerDeliver
     outcome: TouchOutcome,
     stage: HandoffStage,
   ): Promise<void> {
-    const { ledger, publisher, reports } = this.deps;
+    const { ledger, publisher } = this.deps;
+    const reports = this.reports;
     const settlement = settlementOf(outcome, stage);
     switch (settlement.move) {
       case 'mark_sent':
