@@ -41,7 +41,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         PushConfigModule.register(config, testSeams),
-        PlatformModule.forRoot({ service: 'push', config, database: { migrations }, consumer: { group: 'push' } }),
+        PlatformModule.forRoot({
+          service: 'push',
+          config,
+          database: { migrations },
+          consumer: {
+            group: 'push',
+            // Touches of different carts are independent (one ledger row each); a cart's stay in order.
+            keysConsumedConcurrently: config.PUSH_CONCURRENCY,
+          },
+        }),
         SuppressionModule.forRoot({ group: 'push', barrierTimeoutMs: config.SUPPRESSION_BARRIER_TIMEOUT_MS }),
         DeliveryModule,
       ],

@@ -66,6 +66,12 @@ export const PushConfig = z
      */
     PUSH_SEND_FRESHNESS_MS: envInt(60, { min: 1, max: 1_000 }),
     /**
+     * Carts whose touches are handed over side by side within each partition of the touch topic the
+     * instance works (3 at a time): up to 3 × this many hand-offs in flight. 1 = one touch at a time
+     * per partition.
+     */
+    PUSH_CONCURRENCY: envInt(4, { min: 1, max: 64 }),
+    /**
      * Web push services shoppers' endpoints may point at, comma-separated: `host` allows it and its
      * subdomains, `*.host` only subdomains (e.g. `fcm.googleapis.com,updates.push.services.mozilla.com,
      * *.notify.windows.com,web.push.apple.com`). Empty: any public host on port 443. Whatever the

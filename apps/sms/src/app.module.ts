@@ -66,7 +66,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         SmsConfigModule.register(config),
-        PlatformModule.forRoot({ service: 'sms', config, database: { migrations }, consumer: { group: 'sms' } }),
+        PlatformModule.forRoot({
+          service: 'sms',
+          config,
+          database: { migrations },
+          consumer: {
+            group: 'sms',
+            // Touches of different carts are independent (one ledger row each); a cart's stay in order.
+            keysConsumedConcurrently: config.SMS_CONCURRENCY,
+          },
+        }),
         SuppressionModule.forRoot({ group: 'sms', barrierTimeoutMs: config.SUPPRESSION_BARRIER_TIMEOUT_MS }),
         DeliveryModule,
         WebhooksModule,

@@ -51,6 +51,12 @@ export const SmsConfig = z.object({
    * path re-checks. Must stay well below ingestion's INGESTION_ORDER_ACK_GUARD_MS (ADR 0005).
    */
   SMS_SEND_FRESHNESS_MS: envInt(60, { min: 1, max: 1_000 }),
+  /**
+   * Carts whose touches are handed over side by side within each partition of the touch topic the
+   * instance works (3 at a time): up to 3 × this many hand-offs in flight. 1 = one touch at a time
+   * per partition.
+   */
+  SMS_CONCURRENCY: envInt(4, { min: 1, max: 64 }),
   /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
   PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
   /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
