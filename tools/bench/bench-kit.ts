@@ -12,6 +12,8 @@ import { freePort } from '@reclaim/testing';
  * watches what the services publish, and small statistics helpers.
  */
 export const ROOT = resolve(__dirname, '../../..');
+/** Service logs and other files of the latest run (emptied when a run starts). */
+export const LOG_DIR = resolve(ROOT, '.local/bench/logs');
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
@@ -118,7 +120,7 @@ export interface BenchService {
 
 /**
  * A service started from dist/ (or another built entry point, `script`) as its own process, on a
- * free port, with its log in .local/bench/<name>-<port>.log; resolves once /health answers. Its
+ * free port, with its log in .local/bench/logs/<name>-<port>.log; resolves once /health answers. Its
  * resident memory is sampled into `peakRss` until it exits.
  */
 export async function startService(
@@ -127,8 +129,8 @@ export async function startService(
   opts: { script?: string } = {},
 ): Promise<BenchService> {
   const port = await freePort();
-  mkdirSync(resolve(ROOT, '.local/bench'), { recursive: true });
-  const logFile = resolve(ROOT, `.local/bench/${name}-${port}.log`);
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = resolve(LOG_DIR, `${name}-${port}.log`);
   const out = createWriteStream(logFile);
   const script = opts.script ?? `dist/apps/${name}/src/main.js`;
   const child = spawn(process.execPath, [resolve(ROOT, script)], {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { silenceKafkajsTimerWarning } from '@reclaim/kafka';
-import { deleteRunTopics, envCount, log, peakRss, stageKafka } from './bench-kit';
+import { deleteRunTopics, envCount, log, LOG_DIR, peakRss, stageKafka } from './bench-kit';
 import { channelBench, type ChannelResult } from './channel-bench';
 import { emailRig } from './email-bench';
 import { firstTouchBench, type FirstTouchResult } from './first-touch-bench';
@@ -29,7 +30,7 @@ import { SERVICES, startSystem } from './system';
  *   BENCH_ORDERS             orders for suppression visibility                      200 | 20
  *   BENCH_PENDING            pending touches in the scheduler's table          1000000 | 20000
  *   BENCH_DUE                touches coming due over BENCH_DUE_OVER_MS (3000)       500 | 50
- *   BENCH_TIME_SCALE         RECOVERY_TIME_SCALE of the seven-service system      0.002
+ *   BENCH_TIME_SCALE         RECOVERY_TIME_SCALE of the seven-service system      0.004
  *   BENCH_ONLY               comma-separated stages to run: ceiling, ingestion, channels, system, scheduler
  */
 const QUICK = process.env['BENCH_QUICK'] === '1';
@@ -49,7 +50,7 @@ const settings = {
   pending: envCount('BENCH_PENDING', 1_000_000, 20_000),
   due: envCount('BENCH_DUE', 500, 50),
   dueOverMs: envCount('BENCH_DUE_OVER_MS', 3_000, 3_000),
-  timeScale: Number(process.env['BENCH_TIME_SCALE'] ?? 0.002),
+  timeScale: Number(process.env['BENCH_TIME_SCALE'] ?? 0.004),
 };
 const only = new Set((process.env['BENCH_ONLY'] ?? '').split(',').filter(Boolean));
 const runs = (stage: string) => only.size === 0 || only.has(stage);
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   silenceKafkajsTimerWarning();
   const runId = randomBytes(3).toString('hex');
   const startedAt = new Date();
+  rmSync(LOG_DIR, { recursive: true, force: true });
   log(`run ${runId}${QUICK ? ' (BENCH_QUICK)' : ''}; settings ${JSON.stringify(settings)}`);
   const { kafka, prefix } = await stageKafka(runId, 'main');
   let ceiling: KafkaCeiling | undefined;

@@ -46,11 +46,12 @@ export async function firstTouchBench(
   }));
   log(`first touch: ${carts} carts abandoning at once`);
   const postStart = Date.now();
-  await runPool(Math.ceil(carts / 100), 4, async (b) => {
+  // Batches of 500 (the most one request takes), so that posting ends well inside the idle window.
+  await runPool(Math.ceil(carts / 500), 4, async (b) => {
     const { status, body } = await postEvents(
       system.services.ingestion.url,
       SYSTEM_KEY,
-      events.slice(b * 100, (b + 1) * 100),
+      events.slice(b * 500, (b + 1) * 500),
     );
     if (status !== 202) throw new Error(`POST /v1/events answered ${status}: ${JSON.stringify(body)}`);
   });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Topics } from '@reclaim/contracts';
 import type { Kafka } from '@reclaim/kafka';
@@ -6,7 +6,7 @@ import {
   benchDatabase,
   log,
   observe,
-  ROOT,
+  LOG_DIR,
   rssMb,
   sleep,
   stageKafka,
@@ -96,7 +96,8 @@ export async function startSystem(runId: string, timeScale: number): Promise<Run
   const { kafka, prefix } = await stageKafka(runId, 'system');
   const db = await benchDatabase(`reclaim_bench_${runId}_system`);
   const smtp = await smtpSink();
-  const planFile = resolve(ROOT, `.local/bench/one-touch-plan-${runId}.json`);
+  const planFile = resolve(LOG_DIR, 'one-touch-plan.json');
+  mkdirSync(LOG_DIR, { recursive: true });
   writeFileSync(planFile, JSON.stringify(ONE_TOUCH_PLAN));
   const observed: SystemObservations = {
     firstTouchByCart: new Map(),
