@@ -12,8 +12,10 @@ import { freePort } from '@reclaim/testing';
  * watches what the services publish, and small statistics helpers.
  */
 export const ROOT = resolve(__dirname, '../../..');
+/** Where the report goes (BENCH_OUT_DIR, default .local/bench). */
+export const OUT_DIR = resolve(ROOT, process.env['BENCH_OUT_DIR'] ?? '.local/bench');
 /** Service logs and other files of the latest run (emptied when a run starts). */
-export const LOG_DIR = resolve(ROOT, '.local/bench/logs');
+export const LOG_DIR = resolve(OUT_DIR, 'logs');
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;

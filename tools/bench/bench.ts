@@ -32,6 +32,7 @@ import { SERVICES, startSystem } from './system';
  *   BENCH_DUE                touches coming due over BENCH_DUE_OVER_MS (3000)       500 | 50
  *   BENCH_TIME_SCALE         RECOVERY_TIME_SCALE of the seven-service system      0.004
  *   BENCH_ONLY               comma-separated stages to run: ceiling, ingestion, channels, system, scheduler
+ *   BENCH_OUT_DIR            where report.json and logs/ go                     .local/bench
  */
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const settings = {
@@ -69,7 +70,7 @@ async function stage(section: string, key: string, work: () => Promise<void>): P
     const message = error instanceof Error ? error.message : String(error);
     log(`${key} failed: ${message}`);
     rows.push({ section, name: 'failed', value: null, unit: '', detail: message.split('\n')[0] ?? '' });
-    results[key] = { error: message };
+    results[key] = { error: error instanceof Error ? (error.stack ?? message) : message };
   }
   log(`${key} took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

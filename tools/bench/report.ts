@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ROOT } from './bench-kit';
+import { OUT_DIR } from './bench-kit';
 
 /** A goal a figure is compared with (not a test: the bench reports, it never fails on a miss). */
 export interface Target {
@@ -68,10 +68,10 @@ export function table(rows: readonly Row[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes the report (rows, settings, raw figures per measurement) to .local/bench/report.json. */
+/** Writes the report (rows, settings, raw figures per measurement) to report.json in BENCH_OUT_DIR. */
 export function writeReport(report: { rows: readonly Row[] } & Record<string, unknown>): string {
-  const file = resolve(ROOT, '.local/bench/report.json');
-  mkdirSync(resolve(ROOT, '.local/bench'), { recursive: true });
+  const file = resolve(OUT_DIR, 'report.json');
+  mkdirSync(OUT_DIR, { recursive: true });
   const rows = report.rows.map((r) => ({ ...r, verdict: verdict(r) || undefined }));
   writeFileSync(file, `${JSON.stringify({ ...report, rows }, null, 2)}\n`);
   return file;
