@@ -4,7 +4,7 @@ import { percentile } from './bench-kit';
 /**
  * Overload step of `npm run bench`: measures what one ingestion instance answers at a moderate
  * concurrency, offers 4× that rate for a few seconds, then probes until latency is back near the
- * baseline. Prints the offered rate, the p99 of answered (202) requests, the shed count (503) and
+ * baseline. Returns the offered rate, the p99 of answered (202) requests, the shed count (503) and
  * their p99, other outcomes, and the time to recover.
  */
 const BATCH = Number(process.env['BENCH_OVERLOAD_BATCH'] ?? 10);
@@ -19,7 +19,24 @@ interface Outcome {
   seconds: number;
 }
 
-export async function overloadBench(base: string, key: string, runId: string, deadlineMs: number): Promise<string> {
+export interface OverloadResult {
+  batch: number;
+  capacityPerSec: number;
+  baselineMs: number;
+  offeredPerSec: number;
+  answered: { count: number; p50Ms: number; p99Ms: number };
+  shed: { count: number; p50Ms: number; p99Ms: number };
+  others: string[];
+  /** Seconds from the end of the overload to three probes in a row near the baseline; null: not within 30 s. */
+  recoverySeconds: number | null;
+}
+
+export async function overloadBench(
+  base: string,
+  key: string,
+  runId: string,
+  deadlineMs: number,
+): Promise<OverloadResult> {
   let n = 0;
   const body = () => {
     const events: string[] = [];
@@ -97,15 +114,19 @@ export async function overloadBench(base: string, key: string, runId: string, de
     .map(([status, list]) => `${status}×${list.length}`);
   if (overload.errors) others.push(`errors×${overload.errors}`);
   if (overload.timeouts) others.push(`timeouts×${overload.timeouts}`);
-  const recovery = recoveredAt === undefined ? 'not within 30 s' : `${((recoveredAt - stoppedAt) / 1000).toFixed(2)} s`;
-  const f = (ms: number) => `${ms.toFixed(0)} ms`;
-  return `
-Ingestion overload (batches of ${BATCH}, deadline ${deadlineMs} ms)
-  capacity at 8 connections                  : ${capacityRate.toFixed(0).padStart(8)} req/s  (${(capacityRate * BATCH).toFixed(0)} events/s, baseline latency ${f(baseline)})
-  offered at ${OVERLOAD_FACTOR}× for ${OVERLOAD_SECONDS} s                     : ${offered.toString().padStart(8)} req/s
-  answered 202                               : ${answered.length.toString().padStart(8)}       p50 ${f(percentile(answered, 50))}, p99 ${f(percentile(answered, 99))}
-  shed 503                                   : ${shed.length.toString().padStart(8)}       p50 ${f(percentile(shed, 50))}, p99 ${f(percentile(shed, 99))}
-  other outcomes                             : ${others.length > 0 ? others.join(', ') : 'none'}
-  time to recover (3 probes ≤ ${f(near)})        : ${recovery}
-`;
+  const summary = (list: number[]) => ({
+    count: list.length,
+    p50Ms: Math.round(percentile(list, 50)),
+    p99Ms: Math.round(percentile(list, 99)),
+  });
+  return {
+    batch: BATCH,
+    capacityPerSec: capacityRate,
+    baselineMs: baseline,
+    offeredPerSec: offered,
+    answered: summary(answered),
+    shed: summary(shed),
+    others,
+    recoverySeconds: recoveredAt === undefined ? null : (recoveredAt - stoppedAt) / 1000,
+  };
 }

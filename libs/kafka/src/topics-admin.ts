@@ -9,6 +9,17 @@ function onlyAlreadyExists(error: unknown): boolean {
 }
 
 /**
+ * True when a metadata request failed only because the broker does not know the new topic or its
+ * leader yet. kafkajs' `fetchTopicMetadata` gives up at once on UNKNOWN_TOPIC_OR_PARTITION
+ * ("This server does not host this topic-partition"), which a busy broker answers for a moment
+ * after createTopics returned.
+ */
+function notReadyYet(error: unknown): boolean {
+  const type = (error as { type?: unknown }).type;
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+}
+
+/**
  * Creates every catalog topic (with its partitions, compaction and retention) that does not
  * exist yet, then waits until each partition has a leader: a fresh single node may otherwise
  * answer "does not host this topic-partition".
@@ -57,7 +68,7 @@ export async function provisionTopics(
         .fetchTopicMetadata({ topics: names })
         .then(({ topics }) => topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
         .catch((error: unknown) => {
-          if (!onlyAlreadyExists(error)) throw error;
+          if (!notReadyYet(error)) throw error;
           return false;
         });
       if (ready) return;
