@@ -1,4 +1,4 @@
-import { AssignerProtocol, type Kafka } from 'kafkajs';
+import { AssignerProtocol, Partitioners, type Kafka } from 'kafkajs';
 
 /** One member of a consumer group and the partitions of a topic the coordinator gave it. */
 export interface GroupMember {
@@ -27,4 +27,24 @@ export async function groupAssignment(kafka: Kafka, groupId: string, topic: stri
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The partition the services' producers (kafkajs' default partitioner: Java's murmur2 of the key)
+ * give `key` on a topic of `partitions` partitions. Tests use it to put records behind one another
+ * on one partition on purpose, whatever the topic's partition count.
+ */
+export function partitionForKey(key: string, partitions: number): number {
+  const partitioner = Partitioners.DefaultPartitioner();
+  return partitioner({
+    topic: 'any',
+    partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+      partitionErrorCode: 0,
+    })),
+    message: { key, value: null },
+  });
 }
