@@ -1,7 +1,8 @@
 /**
  * Creates every topic of the catalog in libs/contracts (partitions, compaction, retention) on
- * KAFKA_BROKERS, with KAFKA_TOPIC_PREFIX, and waits for their leaders. The services do the same
- * at start-up; `npm run kafka:start` runs this so a fresh broker is ready for any client.
+ * KAFKA_BROKERS, with KAFKA_TOPIC_PREFIX (and the KAFKA_SSL*, KAFKA_SASL* settings of libs/platform),
+ * and waits for their leaders. The services do the same at start-up; `npm run kafka:start` runs
+ * this so a fresh broker is ready for any client.
  *
  * A topic that exists keeps its partition count. `--grow-partitions` (`npm run kafka:partitions`)
  * then also grows every topic below the catalog's count to that count, never shrinks one, and
@@ -9,6 +10,8 @@
  * moves keys to other partitions: follow the procedure in docs/scaling.md.
  */
 import { allTopicSpecs } from '@reclaim/contracts';
+import { loadConfig } from '@reclaim/core';
+import { BaseConfig, kafkaSecurity } from '@reclaim/platform';
 import {
   createKafka,
   growPartitions,
@@ -40,10 +43,17 @@ async function main(): Promise<void> {
   const dryRun = args.includes('--dry-run');
   const unknown = args.filter((a) => a !== '--grow-partitions' && a !== '--dry-run');
   if (unknown.length > 0 || (dryRun && !grow)) throw new Error(`${USAGE} (got ${args.join(' ')})`);
-  const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter((b) => b.length > 0);
-  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set');
-  const topicPrefix = process.env['KAFKA_TOPIC_PREFIX'] ?? '';
-  const kafka = createKafka({ brokers, clientId: 'reclaim-provision-topics', topicPrefix });
+  // Never a default broker: this changes a cluster, so it must be named.
+  if (!process.env['KAFKA_BROKERS']) throw new Error('KAFKA_BROKERS is not set');
+  // Brokers, prefix and the KAFKA_SSL*/KAFKA_SASL* settings, read like the services read them.
+  const config = loadConfig(BaseConfig);
+  const topicPrefix = config.KAFKA_TOPIC_PREFIX;
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: 'reclaim-provision-topics',
+    topicPrefix,
+    ...kafkaSecurity(config),
+  });
   const specs = allTopicSpecs();
   if (!dryRun) await provisionTopics(kafka, topicPrefix, specs);
   if (grow) {
