@@ -22,17 +22,19 @@ import {
 
 const USAGE = 'usage: provision-topics [--grow-partitions [--dry-run]]';
 
+const partitions = (n: number) => `${n} partition${n === 1 ? '' : 's'}`;
+
 function line(c: PartitionCount, dryRun: boolean): string {
   const now = c.actual === undefined ? 'missing' : String(c.actual);
   switch (c.action) {
     case 'grown':
-      return `${c.topic}: ${now} → ${c.catalog} partitions${dryRun ? ' (dry run: not changed)' : ''}`;
+      return `${c.topic}: ${now} → ${partitions(c.catalog)}${dryRun ? ' (dry run: not changed)' : ''}`;
     case 'above_catalog':
-      return `${c.topic}: ${now} partitions, more than the catalog's ${c.catalog}; left as it is (Kafka cannot remove partitions)`;
+      return `${c.topic}: ${partitions(c.actual ?? 0)}, more than the catalog's ${c.catalog}; left as it is (Kafka cannot remove partitions)`;
     case 'missing':
       return `${c.topic}: does not exist${dryRun ? ' (dry run: not created)' : ''}`;
     case 'as_catalog':
-      return `${c.topic}: ${now} partitions, as the catalog`;
+      return `${c.topic}: ${partitions(c.actual ?? 0)}, as the catalog`;
   }
 }
 
