@@ -145,6 +145,12 @@ case "$cmd" in
     node dist/tools/kafka/provision-topics.js
     echo "KAFKA_BROKERS=$KAFKA_BROKERS"
     ;;
+  kafka-partitions)
+    # Talks to the deployment's broker (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX): never starts one.
+    # Grows topics below the catalog's partition count (docs/scaling.md); --dry-run only reports.
+    build
+    node dist/tools/kafka/provision-topics.js --grow-partitions "$@"
+    ;;
   kafka-stop)
     node tools/kafka/broker.mjs stop
     ;;
@@ -154,7 +160,7 @@ case "$cmd" in
     node dist/tools/dlq/dlq.js "$@"
     ;;
   *)
-    echo "usage: tools/run.sh {build|typecheck|lint|docs-check|test|dev|demo|bench|kafka-start|kafka-stop|dlq}" >&2
+    echo "usage: tools/run.sh {build|typecheck|lint|docs-check|test|dev|demo|bench|kafka-start|kafka-partitions|kafka-stop|dlq}" >&2
     exit 64
     ;;
 esac

@@ -21,6 +21,14 @@ class EmailConfigModule {
   }
 }
 
+/**
+ * Partitions of the touch topic one instance works at once, whatever it holds: a lone instance
+ * owns all 24 (Topics.touchesEmail), and 24 × EMAIL_CONCURRENCY hand-offs would mean as many
+ * SMTP connections, all queueing for the database pool. The others wait their turn; a deployment
+ * that needs more throughput runs more instances (docs/scaling.md).
+ */
+export const TOUCH_PARTITIONS_AT_ONCE = Math.min(3, Topics.touchesEmail.partitions);
+
 @Module({})
 export class AppModule {
   static register(config: EmailConfig): DynamicModule {
@@ -33,13 +41,13 @@ export class AppModule {
           service: 'email',
           config,
           database: { migrations },
-          // Touches of different carts are independent (one ledger row each, its own SMTP connection):
-          // every partition of the touch topic is worked at once, and within a partition several
+          // Touches of different carts are independent (one ledger row each; SMTP connections are pooled):
+          // several partitions of the touch topic are worked at once, and within a partition several
           // carts side by side, so one slow hand-off does not hold up the others. A send mostly
           // waits (Postgres, the suppression barrier, SMTP); EMAIL_CONCURRENCY bounds it.
           consumer: {
             group: 'email',
-            partitionsConsumedConcurrently: Topics.touchesEmail.partitions,
+            partitionsConsumedConcurrently: TOUCH_PARTITIONS_AT_ONCE,
             keysConsumedConcurrently: config.EMAIL_CONCURRENCY,
           },
         }),

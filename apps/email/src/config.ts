@@ -99,9 +99,9 @@ export const EmailConfig = z
      */
     EMAIL_SEND_FRESHNESS_MS: envInt(60, { min: 1, max: 1_000 }),
     /**
-     * Carts whose touches are sent side by side within one partition of the touch topic (each has
-     * its own SMTP connection); the service works every partition it holds at once, so up to
-     * partitions × this many hand-offs are in flight. 1 = one touch at a time per partition.
+     * Carts whose touches are sent side by side within one partition of the touch topic (each on
+     * an SMTP connection of its own while it is handed over); an instance works up to 3 of the partitions it holds at once, so up
+     * to 3 × this many hand-offs are in flight per instance. 1 = one touch at a time per partition.
      */
     EMAIL_CONCURRENCY: envInt(4, { min: 1, max: 64 }),
     /** How long a send waits for the suppression view to catch up before the touch is retried. */

@@ -15,15 +15,26 @@ export interface TopicSpec {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/**
+ * Partitions of the topics whose consumers are what a large deployment runs many instances of:
+ * the channels on their touch topics, and segmentation (and the other readers) on the shopper
+ * events. A consumer group spreads partitions over its members, so this is how many instances of
+ * one service can each own work: 12–24 in a large deployment. The count only ever grows on a
+ * running cluster (docs/scaling.md: `npm run kafka:partitions`, and what that does to key order).
+ */
+export const SCALE_OUT_PARTITIONS = 24;
+
 export const Topics = {
   storefrontEvents: {
     name: 'reclaim.storefront-events.v1',
-    partitions: 6,
+    partitions: SCALE_OUT_PARTITIONS,
     cleanupPolicy: 'delete',
     retentionMs: 14 * DAY,
     key: 'cart key (storeId:cartId); product key (storeId:product:productId) for product.updated',
     description: 'Validated shopper events, in order per cart.',
   },
+  // Few partitions on purpose: every service reads all of it (a small view each), and growing a
+  // compacted topic leaves a scope's old record in its old partition beside its new ones.
   suppressions: {
     name: 'reclaim.suppressions.v1',
     partitions: 3,
@@ -33,6 +44,8 @@ export const Topics = {
     description:
       'Compacted: who must not be contacted and why; a tombstone (null value) lifts a consent withdrawal. Every channel materialises it.',
   },
+  // One record per abandoned cart, far fewer than shopper events; the scheduler's instances share
+  // their dispatch through Postgres, not through partitions (docs/scaling.md).
   abandonments: {
     name: 'reclaim.abandonments.v1',
     partitions: 6,
@@ -44,7 +57,7 @@ export const Topics = {
   },
   touchesEmail: {
     name: 'reclaim.touches.email.v1',
-    partitions: 3,
+    partitions: SCALE_OUT_PARTITIONS,
     cleanupPolicy: 'delete',
     retentionMs: 7 * DAY,
     key: 'cart key',
@@ -52,7 +65,7 @@ export const Topics = {
   },
   touchesSms: {
     name: 'reclaim.touches.sms.v1',
-    partitions: 3,
+    partitions: SCALE_OUT_PARTITIONS,
     cleanupPolicy: 'delete',
     retentionMs: 7 * DAY,
     key: 'cart key',
@@ -60,7 +73,7 @@ export const Topics = {
   },
   touchesPush: {
     name: 'reclaim.touches.push.v1',
-    partitions: 3,
+    partitions: SCALE_OUT_PARTITIONS,
     cleanupPolicy: 'delete',
     retentionMs: 7 * DAY,
     key: 'cart key',

@@ -70,7 +70,7 @@ const REJOIN_ERROR_TYPES = new Set([
   'ILLEGAL_GENERATION',
   'UNKNOWN_MEMBER_ID',
 ]);
-const mustRejoin = (error: unknown): boolean =>
+const mustRejoin = (error: unknown): error is Error =>
   error instanceof Error && REJOIN_ERROR_TYPES.has(String((error as Error & { type?: unknown }).type));
 
 /**
@@ -112,6 +112,18 @@ export class RecordConsumer {
   private readonly assigned = new Set<string>();
   /** Records waiting for an unavailable dependency (`topic/partition@offset` → since, why). */
   private readonly waiting = new Map<string, { since: number; error: string }>();
+  /**
+   * The heartbeat's error once it found the group rebalancing (or this member forgotten), until
+   * the next join. kafkajs rejoins only after every batch of its last fetch was handed to the
+   * handler — with many partitions and few at a time, all of them: batches still waiting are left
+   * for the partitions' next owners instead, so a joining instance gets its share at once.
+   */
+  private rejoin: Error | undefined;
+
+  /** Throws the heartbeat's rebalance error while a rejoin is due (see `rejoin`). */
+  private throwIfRejoining(): void {
+    if (this.rejoin) throw this.rejoin;
+  }
 
   constructor(
     private readonly kafka: Kafka,
@@ -162,6 +174,7 @@ export class RecordConsumer {
       if (!restart) this.crashed = errorMessage(error);
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.rejoin = undefined;
       this.assigned.clear();
       for (const [topic, parts] of Object.entries(e.payload.memberAssignment)) {
         for (const p of parts) this.assigned.add(`${topic}/${p}`);
@@ -213,11 +226,18 @@ export class RecordConsumer {
   /**
    * One fetched batch of a partition, `concurrency` keys at a time (a key's records in order).
    * The offset after the batch is committed only when every record in it was handled or
-   * dead-lettered; a batch cut short (shutdown, rebalance) commits nothing and comes back.
+   * dead-lettered; a batch cut short (shutdown, rebalance) commits nothing and comes back. Once a
+   * heartbeat finds the group rebalancing, the records being handled finish, no other record of
+   * this or any waiting batch starts, and the rebalance error goes back to kafkajs to rejoin.
    */
   private async processBatch(payload: EachBatchPayload, concurrency: number): Promise<void> {
+    this.throwIfRejoining();
     const { batch } = payload;
-    const heartbeat = () => payload.heartbeat();
+    const heartbeat = () =>
+      payload.heartbeat().catch((error: unknown) => {
+        if (mustRejoin(error)) this.rejoin ??= error;
+        throw error;
+      });
     const byKey = new Map<string, KafkaMessage[]>();
     for (const message of batch.messages) {
       const key = message.key?.toString('utf8') ?? `offset:${message.offset}`;
@@ -226,7 +246,7 @@ export class RecordConsumer {
       else byKey.set(key, [message]);
     }
     const queues = [...byKey.values()];
-    const live = () => this.running && payload.isRunning() && !payload.isStale();
+    const live = () => this.running && this.rejoin === undefined && payload.isRunning() && !payload.isStale();
     await Promise.all(
       Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
         for (let queue = queues.shift(); queue && live(); queue = queues.shift()) {
@@ -239,6 +259,7 @@ export class RecordConsumer {
         }
       }),
     );
+    this.throwIfRejoining();
     if (!live() || batch.messages.length === 0) return;
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);

@@ -9,20 +9,46 @@ function onlyAlreadyExists(error: unknown): boolean {
 }
 
 /**
- * True when a metadata request failed only because the broker does not know the new topic or its
- * leader yet. kafkajs' `fetchTopicMetadata` gives up at once on UNKNOWN_TOPIC_OR_PARTITION
- * ("This server does not host this topic-partition"), which a busy broker answers for a moment
- * after createTopics returned.
+ * Metadata answers that only mean "not there yet": right after CreateTopics or CreatePartitions
+ * the broker's metadata cache may not have applied the new partitions (KRaft), the more
+ * partitions the longer.
  */
-function notReadyYet(error: unknown): boolean {
-  const type = (error as { type?: unknown }).type;
-  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+const notYet = (error: unknown): boolean => NOT_YET.has(String((error as { type?: unknown }).type));
+
+/**
+ * Waits until every topic has at least the wanted partition count, each with a leader (30 s).
+ * kafkajs' own `waitForLeaders` gives up on the first "does not host this topic-partition", which
+ * a single KRaft node answers for a while after creating ~100 partitions at once. The topic list
+ * comes first: asking for the metadata of a topic the broker does not know yet logs an error.
+ */
+async function waitForPartitions(admin: Admin, wanted: Map<string, number>): Promise<void> {
+  const names = [...wanted.keys()];
+  const deadline = Date.now() + 30_000;
+  const ready = async (): Promise<boolean> => {
+    const listed = new Set(await admin.listTopics());
+    if (!names.every((n) => listed.has(n))) return false;
+    const { topics } = await admin.fetchTopicMetadata({ topics: names });
+    return topics.every(
+      (t) => t.partitions.length >= (wanted.get(t.name) ?? 1) && t.partitions.every((p) => p.leader >= 0),
+    );
+  };
+  for (;;) {
+    const done = await ready().catch((error: unknown) => {
+      if (!notYet(error)) throw error;
+      return false;
+    });
+    if (done) return;
+    if (Date.now() > deadline) throw new Error(`topics have no leader after 30 s: ${names.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**
  * Creates every catalog topic (with its partitions, compaction and retention) that does not
  * exist yet, then waits until each partition has a leader: a fresh single node may otherwise
- * answer "does not host this topic-partition".
+ * answer "does not host this topic-partition". A topic that already exists is left as it is, with
+ * its partition count: growing it is an operator's decision (`growPartitions`, docs/scaling.md).
  */
 export async function provisionTopics(
   kafka: Kafka,
@@ -39,7 +65,7 @@ export async function provisionTopics(
       // so the metadata wait below is what decides.
       await admin
         .createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((s) => ({
             topic: prefix + s.name,
             numPartitions: s.partitions,
@@ -61,20 +87,73 @@ export async function provisionTopics(
           return false;
         });
     }
-    const names = specs.map((s) => prefix + s.name);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ready = await admin
-        .fetchTopicMetadata({ topics: names })
-        .then(({ topics }) => topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
-        .catch((error: unknown) => {
-          if (!notReadyYet(error)) throw error;
-          return false;
-        });
-      if (ready) return;
-      if (Date.now() > deadline) throw new Error(`topics have no leader after 30 s: ${names.join(', ')}`);
-      await new Promise((r) => setTimeout(r, 200));
+    // A topic appears in the metadata with all its partitions at once; one that existed keeps its
+    // count, which may be below the catalog's.
+    await waitForPartitions(admin, new Map(specs.map((s) => [prefix + s.name, 1])));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** One catalog topic's partition count on the cluster against the catalog's. */
+export interface PartitionCount {
+  /** Physical name (with the deployment prefix). */
+  topic: string;
+  /** Partitions on the cluster before the call; undefined: the topic does not exist. */
+  actual: number | undefined;
+  /** Partitions the catalog asks for. */
+  catalog: number;
+  /**
+   * What was (or, in a dry run, would be) done: `grown` to the catalog's count, `missing` (left to
+   * provisioning), `as_catalog`, or `above_catalog` (Kafka cannot remove partitions; left alone).
+   */
+  action: 'grown' | 'missing' | 'as_catalog' | 'above_catalog';
+}
+
+/**
+ * Grows every existing catalog topic that has fewer partitions than the catalog to the catalog's
+ * count (CreatePartitions), and waits until the new partitions have leaders. Never shrinks, never
+ * creates a topic. With `dryRun`, only reports. Adding partitions changes which partition a key
+ * maps to: read docs/scaling.md for what that means and the safe procedure.
+ */
+export async function growPartitions(
+  kafka: Kafka,
+  prefix: string,
+  specs: TopicSpec[] = allTopicSpecs(),
+  options: { dryRun?: boolean } = {},
+): Promise<PartitionCount[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const present = specs.filter((s) => existing.has(prefix + s.name));
+    const { topics } =
+      present.length > 0
+        ? await admin.fetchTopicMetadata({ topics: present.map((s) => prefix + s.name) })
+        : { topics: [] };
+    const actual = new Map(topics.map((t) => [t.name, t.partitions.length]));
+    const counts: PartitionCount[] = specs.map((s) => {
+      const topic = prefix + s.name;
+      const now = actual.get(topic);
+      const action =
+        now === undefined
+          ? 'missing'
+          : now < s.partitions
+            ? 'grown'
+            : now > s.partitions
+              ? 'above_catalog'
+              : 'as_catalog';
+      return { topic, actual: now, catalog: s.partitions, action };
+    });
+    const grow = counts.filter((c) => c.action === 'grown');
+    if (!options.dryRun && grow.length > 0) {
+      await admin.createPartitions({
+        validateOnly: false,
+        topicPartitions: grow.map((c) => ({ topic: c.topic, count: c.catalog })),
+      });
+      await waitForPartitions(admin, new Map(grow.map((c) => [c.topic, c.catalog])));
     }
+    return counts;
   } finally {
     await admin.disconnect();
   }

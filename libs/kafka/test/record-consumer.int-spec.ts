@@ -1,7 +1,13 @@
 import type { Kafka } from 'kafkajs';
 import { DependencyUnavailableError, InvalidInputError } from '@reclaim/core';
 import { type TopicSpec } from '@reclaim/contracts';
-import { RecordConsumer, provisionTopics, type IncomingRecord, type KafkaSettings } from '../src';
+import {
+  RecordConsumer,
+  fetchCommittedOffsets,
+  provisionTopics,
+  type IncomingRecord,
+  type KafkaSettings,
+} from '../src';
 import { collectTopics, pollUntil, testKafka, uniquePrefix } from '@reclaim/testing';
 
 const spec = (name: string): TopicSpec => ({
@@ -186,6 +192,59 @@ describe(RecordConsumer.name, () => {
       await dead.stop();
     }
   });
+  it('with keys side by side: a member joining mid-run gets its partitions before the fetched batches are worked off', async () => {
+    const spread = 'spread.v1';
+    const perPartition = 20;
+    await provisionTopics(kafka, settings.topicPrefix, [{ ...spec(spread), partitions: 6 }]);
+    const producer = kafka.producer();
+    await producer.connect();
+    // One send: the first member fetches every partition's records at once.
+    await producer.send({
+      topic: settings.topicPrefix + spread,
+      messages: Array.from({ length: 6 * perPartition }, (_, i) => ({
+        partition: i % 6,
+        key: `k${i}`,
+        value: `v${i}`,
+      })),
+    });
+    await producer.disconnect();
+    const handled: Array<{ by: string; value: string }> = [];
+    // Fewer partitions at a time than it holds, as a lone instance of a service holding all 24.
+    const member = (by: string) =>
+      new RecordConsumer(kafka, settings, {
+        groupId: 'g-join',
+        topics: [spread],
+        deadLetterTopic: dlq,
+        partitionsConsumedConcurrently: 1,
+        keysConsumedConcurrently: 2,
+        handler: async (record) => {
+          await new Promise((r) => setTimeout(r, 250));
+          handled.push({ by, value: record.value?.toString() ?? '' });
+        },
+      });
+    const first = member('first');
+    const second = member('second');
+    await first.start();
+    try {
+      await pollUntil(() => handled.length >= 2, { description: 'the first member at work' });
+      // Resolves once the second member has joined, which needs the first to rejoin: before, kafkajs
+      // worked off every fetched batch first (120 × 250 ms / 2 ≈ 15 s); now the records in hand.
+      await second.start();
+      expect(handled.length).toBeLessThan(6 * perPartition);
+      await pollUntil(
+        async () => {
+          const committed = await fetchCommittedOffsets(kafka, first.groupId, settings.topicPrefix + spread);
+          return committed.size === 6 && [...committed.values()].every((o) => o === BigInt(perPartition));
+        },
+        { timeoutMs: 60_000, description: 'every partition committed to its end' },
+      );
+      expect(new Set(handled.map((h) => h.value)).size).toBe(6 * perPartition);
+      expect(handled.filter((h) => h.by === 'second').length).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+
   it('waits out an unavailable dependency not-ready, then resumes by itself with the failed record first', async () => {
     const producer = kafka.producer();
     await producer.connect();

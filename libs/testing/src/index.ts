@@ -8,3 +8,4 @@ export * from './local-push-services';
 export * from './storefront-client';
 export * from './browser';
 export * from './seeded-random';
+export * from './partitions';

@@ -7,6 +7,8 @@ export interface CapturedMail {
   handoffAt: Date;
   receivedAt: Date;
   envelopeTo: string[];
+  /** The name the sender gave in EHLO/HELO (nodemailer's `name`, e.g. `SMTP_URL=…?name=a`). */
+  clientName: string;
   mail: ParsedMail;
   raw: string;
 }
@@ -42,6 +44,7 @@ export class SmtpCapture {
   private readonly current = new Map<string, Handoff>();
   private readonly deferrals = new Map<string, number>();
   private heldGreetings: { waiting: Array<() => void> } | undefined;
+  private replyDelayMs = 0;
   private server: SMTPServer | undefined;
   port = 0;
 
@@ -97,7 +100,10 @@ export class SmtpCapture {
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           const handoff = this.current.get(session.id);
-          simpleParser(raw).then(
+          const delay = this.replyDelayMs;
+          const parsed =
+            delay > 0 ? new Promise((r) => setTimeout(r, delay)).then(() => simpleParser(raw)) : simpleParser(raw);
+          parsed.then(
             (mail) => {
               if (handoff) handoff.completed = true;
               this.record('data_accepted', session.id);
@@ -105,6 +111,7 @@ export class SmtpCapture {
                 handoffAt: handoff?.at ?? new Date(0),
                 receivedAt: new Date(),
                 envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+                clientName: session.hostNameAppearsAs,
                 mail,
                 raw,
               });
@@ -158,6 +165,15 @@ export class SmtpCapture {
     const rcpt = this.events.findLastIndex((e) => e.kind === 'rcpt_to' && e.address === recipient);
     const session = this.events[rcpt]?.session;
     return this.events.slice(0, rcpt).findLast((e) => e.kind === 'mail_from' && e.session === session)?.address ?? '';
+  }
+
+  /**
+   * A slow server: from now on each message's final reply (after its data) comes `ms` later; the
+   * message counts as received only then. 0 answers at once again. Keep it well below the
+   * sender's socket timeout, or the sender cannot know whether the message was taken.
+   */
+  delayReplies(ms: number): void {
+    this.replyDelayMs = ms;
   }
 
   get url(): string {
