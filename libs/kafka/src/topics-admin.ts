@@ -9,29 +9,44 @@ function onlyAlreadyExists(error: unknown): boolean {
 }
 
 /**
- * Metadata answers that only mean "not there yet": right after CreateTopics or CreatePartitions
- * the broker's metadata cache may not have applied the new partitions (KRaft), the more
- * partitions the longer.
+ * Answers that only mean "not there yet": right after CreateTopics or CreatePartitions the
+ * broker's metadata cache may not have applied the new partitions (KRaft), and a partition whose
+ * leader the metadata already names may not be served by it yet (NOT_LEADER_FOR_PARTITION), the
+ * more partitions the longer. kafkajs wraps some of them (`cause`).
  */
-const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
-const notYet = (error: unknown): boolean => NOT_YET.has(String((error as { type?: unknown }).type));
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
+function notYet(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    if (NOT_YET.has(String((e as { type?: unknown }).type))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+const READY_WAIT_MS = 60_000;
 
 /**
- * Waits until every topic has at least the wanted partition count, each with a leader (30 s).
- * kafkajs' own `waitForLeaders` gives up on the first "does not host this topic-partition", which
- * a single KRaft node answers for a while after creating ~100 partitions at once. The topic list
- * comes first: asking for the metadata of a topic the broker does not know yet logs an error.
+ * Waits (up to a minute) until every topic has at least the wanted partition count, each with a
+ * leader that serves it: the metadata names a leader for every partition, and a ListOffsets for
+ * every partition is answered. kafkajs' own `waitForLeaders` gives up on the first "does not host
+ * this topic-partition", which a single KRaft node answers for a while after creating ~100
+ * partitions at once; and a consumer that asks for offsets before the leader serves them can spend
+ * its retries on "not the leader" (a CI run's dead-letter replay spec did). The topic list comes
+ * first: asking for the metadata of a topic the broker does not know yet logs an error.
  */
 async function waitForPartitions(admin: Admin, wanted: Map<string, number>): Promise<void> {
   const names = [...wanted.keys()];
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + READY_WAIT_MS;
   const ready = async (): Promise<boolean> => {
     const listed = new Set(await admin.listTopics());
     if (!names.every((n) => listed.has(n))) return false;
     const { topics } = await admin.fetchTopicMetadata({ topics: names });
-    return topics.every(
+    const led = topics.every(
       (t) => t.partitions.length >= (wanted.get(t.name) ?? 1) && t.partitions.every((p) => p.leader >= 0),
     );
+    if (!led) return false;
+    await Promise.all(names.map((name) => admin.fetchTopicOffsets(name)));
+    return true;
   };
   for (;;) {
     const done = await ready().catch((error: unknown) => {
@@ -39,7 +54,8 @@ async function waitForPartitions(admin: Admin, wanted: Map<string, number>): Pro
       return false;
     });
     if (done) return;
-    if (Date.now() > deadline) throw new Error(`topics have no leader after 30 s: ${names.join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`topics not served by a leader after ${READY_WAIT_MS / 1000} s: ${names.join(', ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
