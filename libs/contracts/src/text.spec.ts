@@ -1,4 +1,13 @@
-import { decodeUtf8Strict, identifierProblem, parseFormStrict, SafeId, SafeText, textProblem } from './text';
+import {
+  decodeUtf8Strict,
+  graphemesOf,
+  identifierProblem,
+  parseFormStrict,
+  SafeId,
+  SafeText,
+  shortenText,
+  textProblem,
+} from './text';
 
 describe(decodeUtf8Strict.name, () => {
   it('decodes UTF-8 exactly, astral characters included', () => {
@@ -52,5 +61,25 @@ describe('string rules', () => {
     expect(SafeId(3).safeParse('abcd').success).toBe(false);
     expect(SafeId().safeParse('a\u0000').error?.issues[0]?.message).toBe('must not contain control characters');
     expect(SafeText(20).parse(' kept as sent ')).toBe(' kept as sent ');
+  });
+});
+
+describe(shortenText.name, () => {
+  it('keeps a short text whole, its white space made single spaces', () => {
+    expect(shortenText('  Linen \n Shirt ', 20)).toBe('Linen Shirt');
+  });
+
+  it('cuts a long text to the limit with an ellipsis', () => {
+    const cut = shortenText('Merino wool crew-neck sweater', 10);
+    expect(cut).toBe('Merino wo…');
+    expect(graphemesOf(cut)).toHaveLength(10);
+  });
+
+  it('never splits an emoji sequence or an accent from its letter', () => {
+    const family = '👩‍👩‍👧';
+    const cut = shortenText(`Toy ${family}${family} set`, 6);
+    expect(cut).toBe(`Toy ${family}…`);
+    expect(textProblem(cut)).toBeUndefined();
+    expect(shortenText('Cafe\u0301 cre\u0300me brûlée', 5)).toBe('Cafe\u0301…');
   });
 });

@@ -69,3 +69,22 @@ export function parseFormStrict(bytes: Uint8Array): { ok: true; params: URLSearc
   }
   return { ok: true, params: new URLSearchParams(text) };
 }
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The user-perceived characters of `s`: a cut between two never splits an emoji sequence or an accent from its letter. */
+export const graphemesOf = (s: string): string[] => Array.from(graphemes.segment(s), (g) => g.segment);
+
+/**
+ * `s` with runs of white space made one space, cut to at most `max` user-perceived characters
+ * with `…` at the end when it was longer — never in the middle of an emoji or a combined letter.
+ */
+export function shortenText(s: string, max: number): string {
+  const characters = graphemesOf(s.replace(/\s+/g, ' ').trim());
+  return characters.length <= max
+    ? characters.join('')
+    : `${characters
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}

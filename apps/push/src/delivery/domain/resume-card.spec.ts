@@ -41,6 +41,12 @@ describe(buildResumeCard.name, () => {
     expect(card.title).toMatch(/…\?$/);
   });
 
+  it('cuts a long title between characters, never inside an emoji', () => {
+    const card = sut(touch([{ title: `${'x'.repeat(58)}🧶🧶 yarn` }]), url);
+    expect(card.title).toBe(`Still thinking about ${'x'.repeat(58)}🧶…?`);
+    expect(card.body.startsWith(`${'x'.repeat(58)}🧶… is saved`)).toBe(true);
+  });
+
   it('still says something for an empty cart', () => {
     expect(sut(touch([]), url)).toMatchObject({ title: 'Your cart is waiting', body: 'Pick up where you left off.' });
   });

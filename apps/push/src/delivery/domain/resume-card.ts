@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TouchDue } from '@reclaim/contracts';
+import { shortenText, type TouchDue } from '@reclaim/contracts';
 
 /**
  * What a push resume card says. Web push carries it as the encrypted JSON payload (the store's
@@ -20,11 +20,6 @@ export interface ResumeCard {
 
 const MAX_PRODUCT_TITLE = 60;
 
-const shorten = (s: string, max: number): string => {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length <= max ? t : `${t.slice(0, max - 1).trimEnd()}…`;
-};
-
 /** The card for a touch: the title names the product (the first item), the image is the first item's that has one. */
 export function buildResumeCard(
   touch: Pick<TouchDue, 'cart' | 'cartId' | 'touchId' | 'storeId'>,
@@ -34,7 +29,7 @@ export function buildResumeCard(
   const first = items[0];
   const others = items.slice(1).reduce((n, i) => n + i.quantity, 0);
   const image = items.find((i) => i.imageUrl !== undefined)?.imageUrl;
-  const product = first ? shorten(first.title, MAX_PRODUCT_TITLE) : undefined;
+  const product = first ? shortenText(first.title, MAX_PRODUCT_TITLE) : undefined;
   const card: ResumeCard = {
     title: product ? `Still thinking about ${product}?` : 'Your cart is waiting',
     body:

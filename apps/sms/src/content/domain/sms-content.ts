@@ -1,3 +1,4 @@
+import { graphemesOf } from '@reclaim/contracts';
 import { smsLength, type SmsLength } from './encoding';
 
 /** Ends every message: carriers and the law want the opt-out said in the message itself. */
@@ -22,10 +23,6 @@ export interface SmsContent extends SmsLength {
 const ELLIPSIS = '...'; // "…" is not in GSM-7 and would turn the message into UCS-2
 
 const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-/** User-perceived characters: a cut never splits an emoji sequence or an accent from its letter. */
-const charactersOf = (s: string) => Array.from(graphemes.segment(s), (g) => g.segment);
 
 function render(storeName: string, product: string, sequence: number, url: string): string {
   const lead =
@@ -52,7 +49,7 @@ export function composeSms(input: SmsContentInput): SmsContent | undefined {
   const product = (title: string) => `${title}${suffix}`;
 
   if (first) {
-    const title = charactersOf(clean(first.title));
+    const title = graphemesOf(clean(first.title));
     const full = render(storeName, product(title.join('')), input.sequence, input.resumeUrl);
     const length = fits(full);
     if (length) return { body: full, ...length, shortened: false };
