@@ -1,7 +1,10 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { envInt } from '@reclaim/core';
 import { envQuietHours, touchAttemptConfigShape } from '@reclaim/delivery';
 import { baseConfigShape, envSigningKeys, envBaseUrl, envDuration, envPort } from '@reclaim/platform';
+import { isUnsubscribeMailbox } from './unsubscribe/domain/unsubscribe-mail';
 
 export const EmailConfig = z
   .object({
@@ -69,6 +72,43 @@ export const EmailConfig = z
     STORE_RETURNS_POLICY: z.string().max(300).default('Free returns within 30 days.'),
     /** Support address shown in the trust block (empty: not shown). */
     STORE_SUPPORT_EMAIL: z.union([z.literal(''), z.email()]).default(''),
+    /**
+     * Where a shopper's reply goes (`Reply-To`). Empty: STORE_SUPPORT_EMAIL when set, else no
+     * Reply-To header and replies go to EMAIL_FROM (also when it is that address).
+     */
+    EMAIL_REPLY_TO: z.union([z.literal(''), z.email()]).default(''),
+    /**
+     * Mailbox offered as the `mailto:` alternative in List-Unsubscribe (`unsubscribe@bounce.shop.example`),
+     * the token in the subject. With EMAIL_INBOUND_SMTP_PORT set the service's listener takes mail
+     * for it (and its `+tag` forms) and unsubscribes the shopper the token names; otherwise whatever
+     * receives that mailbox must. Empty: List-Unsubscribe offers the https URL only.
+     */
+    EMAIL_UNSUBSCRIBE_MAILBOX: z.union([z.literal(''), z.email()]).default(''),
+    /**
+     * The SenderId of `Feedback-ID: <template>:<storeId>:cart-recovery:<sender id>` (Gmail's feedback
+     * loop): 5–15 letters, digits, `.`, `_` or `-`, the same on every message of the stream.
+     */
+    EMAIL_FEEDBACK_SENDER_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{5,15}$/, '5 to 15 letters, digits, dots, underscores or hyphens')
+      .default('reclaim'),
+    /**
+     * DKIM signing inside Reclaim (off by default: signing at the relay is recommended). The signing
+     * domain (`d=`); set together with EMAIL_DKIM_SELECTOR and a key, or none of them.
+     */
+    EMAIL_DKIM_DOMAIN: z
+      .string()
+      .regex(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?$/, 'a domain name such as shop.example')
+      .default(''),
+    /** DKIM selector (`s=`): the key's public half is published at `<selector>._domainkey.<domain>`. */
+    EMAIL_DKIM_SELECTOR: z
+      .string()
+      .regex(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*)?$/, 'a DNS label (or dotted labels)')
+      .default(''),
+    /** DKIM private key, PEM (RSA, 2048 bits recommended). Secret: never logged. Or EMAIL_DKIM_PRIVATE_KEY_FILE. */
+    EMAIL_DKIM_PRIVATE_KEY: z.string().default(''),
+    /** File holding the DKIM private key (PEM), read once at start-up; instead of EMAIL_DKIM_PRIVATE_KEY. */
+    EMAIL_DKIM_PRIVATE_KEY_FILE: z.string().default(''),
     /** Support phone shown in the trust block (empty: not shown). */
     STORE_SUPPORT_PHONE: z.string().max(40).default(''),
     /**
@@ -118,8 +158,72 @@ export const EmailConfig = z
   .refine((c) => c.EMAIL_INBOUND_SMTP_PORT === 0 || c.EMAIL_BOUNCE_ADDRESS !== '', {
     path: ['EMAIL_INBOUND_SMTP_PORT'],
     message: 'needs EMAIL_BOUNCE_ADDRESS (the address the listener takes reports for)',
-  });
+  })
+  .refine(
+    (c) =>
+      !c.EMAIL_UNSUBSCRIBE_MAILBOX ||
+      !c.EMAIL_BOUNCE_ADDRESS ||
+      (!isUnsubscribeMailbox(c.EMAIL_BOUNCE_ADDRESS, c.EMAIL_UNSUBSCRIBE_MAILBOX) &&
+        !isUnsubscribeMailbox(c.EMAIL_UNSUBSCRIBE_MAILBOX, c.EMAIL_BOUNCE_ADDRESS)),
+    {
+      path: ['EMAIL_UNSUBSCRIBE_MAILBOX'],
+      // a returned message quotes its List-Unsubscribe: a bounce must never read as a request
+      message: 'must be another mailbox than EMAIL_BOUNCE_ADDRESS and its +forms',
+    },
+  )
+  .transform((c, ctx) => ({ ...c, EMAIL_DKIM_PRIVATE_KEY: dkimKey(c, ctx) }));
 export type EmailConfig = z.output<typeof EmailConfig>;
+
+/** The DKIM key of the configuration (from the variable or its file), checked; '' when signing is off. */
+function dkimKey(
+  c: Record<
+    'EMAIL_DKIM_DOMAIN' | 'EMAIL_DKIM_SELECTOR' | 'EMAIL_DKIM_PRIVATE_KEY' | 'EMAIL_DKIM_PRIVATE_KEY_FILE',
+    string
+  >,
+  ctx: z.RefinementCtx,
+): string {
+  const problem = (name: string, message: string) => {
+    ctx.addIssue({ code: 'custom', path: [name], message });
+    return '';
+  };
+  if (c.EMAIL_DKIM_PRIVATE_KEY && c.EMAIL_DKIM_PRIVATE_KEY_FILE) {
+    return problem('EMAIL_DKIM_PRIVATE_KEY_FILE', 'set EMAIL_DKIM_PRIVATE_KEY or its _FILE variant, not both');
+  }
+  const keyName = c.EMAIL_DKIM_PRIVATE_KEY_FILE ? 'EMAIL_DKIM_PRIVATE_KEY_FILE' : 'EMAIL_DKIM_PRIVATE_KEY';
+  const given = {
+    EMAIL_DKIM_DOMAIN: c.EMAIL_DKIM_DOMAIN !== '',
+    EMAIL_DKIM_SELECTOR: c.EMAIL_DKIM_SELECTOR !== '',
+    [keyName]: (c.EMAIL_DKIM_PRIVATE_KEY || c.EMAIL_DKIM_PRIVATE_KEY_FILE) !== '',
+  };
+  const missing = Object.keys(given).filter((name) => !given[name]);
+  if (missing.length === 3) return '';
+  if (missing.length > 0) {
+    for (const name of missing) problem(name, 'DKIM signing needs EMAIL_DKIM_DOMAIN, EMAIL_DKIM_SELECTOR and a key');
+    return '';
+  }
+  let pem = c.EMAIL_DKIM_PRIVATE_KEY;
+  if (c.EMAIL_DKIM_PRIVATE_KEY_FILE) {
+    try {
+      pem = readFileSync(c.EMAIL_DKIM_PRIVATE_KEY_FILE, 'utf8');
+    } catch (error) {
+      return problem(
+        keyName,
+        `cannot read ${c.EMAIL_DKIM_PRIVATE_KEY_FILE}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
+  }
+  // The parser's message could quote the key; name the variable only.
+  try {
+    const key = createPrivateKey({ key: pem, format: 'pem' });
+    // nodemailer signs rsa-sha256 only (the algorithm every verifier supports)
+    if (key.asymmetricKeyType !== 'rsa') {
+      return problem(keyName, `must be an RSA key, not ${key.asymmetricKeyType ?? 'unknown'}`);
+    }
+  } catch {
+    return problem(keyName, 'is not a PEM private key');
+  }
+  return pem;
+}
 
 /** Injection token for the parsed configuration. */
 export const EMAIL_CONFIG = Symbol('EMAIL_CONFIG');

@@ -5,6 +5,7 @@ import { InboundReportsService } from '../src/bounces/inbound-reports.service';
 import { deliveriesOf, emailTouch, publishTouch, startEmailApp, type EmailTestApp } from './email-test-app';
 
 const BOUNCES = 'bounces@bounce.reclaim.test';
+const UNSUBSCRIBE = 'unsubscribe@bounce.reclaim.test';
 
 /**
  * Bounces and complaints that come back after hand-off, on the real broker and Postgres: every
@@ -25,6 +26,7 @@ describe(InboundReportsService.name, () => {
       EMAIL_BOUNCE_ADDRESS: BOUNCES,
       EMAIL_INBOUND_SMTP_PORT: String(inboundPort),
       EMAIL_INBOUND_SMTP_HOST: '127.0.0.1',
+      EMAIL_UNSUBSCRIBE_MAILBOX: UNSUBSCRIBE,
     });
   });
 
@@ -39,6 +41,16 @@ describe(InboundReportsService.name, () => {
     try {
       const info = await transport.sendMail({ envelope: { from: '', to: [to] }, raw });
       return info.response;
+    } finally {
+      transport.close();
+    }
+  };
+
+  /** A shopper's mail client acting on List-Unsubscribe's mailto: (RFC 6068): a mail with the URL's subject, sent over SMTP. */
+  const mailFromShopper = async (from: string, to: string[], subject: string) => {
+    const transport = createTransport({ host: '127.0.0.1', port: inboundPort, secure: false, ignoreTLS: true });
+    try {
+      return await transport.sendMail({ from, to, subject, text: '' });
     } finally {
       transport.close();
     }
@@ -194,5 +206,70 @@ describe(InboundReportsService.name, () => {
     );
     expect(deliveriesOf(t, touch.touchId).map((d) => d.status)).toEqual(['sent']);
     expect(suppressionsOf(dave)).toEqual([]);
+  });
+
+  describe('the unsubscribe mailbox (List-Unsubscribe mailto:)', () => {
+    /** The mailto: URL a delivered message offers, read from its raw List-Unsubscribe header. */
+    const mailtoOf = (email: string) => {
+      const raw = smtp.to(email)[0]!.raw.replace(/\r?\n[ \t]+/g, ' ');
+      const value = /^List-Unsubscribe: (.*)$/im.exec(raw)?.[1] ?? '';
+      const urls = [...value.matchAll(/<([^>]+)>/g)].map((m) => m[1]!);
+      expect(urls).toHaveLength(2);
+      expect(urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/[\w.-]+$/);
+      return new URL(urls[1]!);
+    };
+
+    it('unsubscribes the shopper a mail to the mailbox names, as the one-click POST does', async () => {
+      const erin = `erin-${Date.now()}@example.com`;
+      await sent(erin);
+      const mailto = mailtoOf(erin);
+      expect(mailto.protocol).toBe('mailto:');
+      expect(mailto.pathname).toBe(UNSUBSCRIBE);
+      const subject = mailto.searchParams.get('subject') ?? '';
+      expect(subject).toMatch(/^unsubscribe [\w.-]+$/);
+
+      const info = await mailFromShopper(`Erin <${erin}>`, [mailto.pathname], subject);
+      expect(info.response).toMatch(/^250 .*unsubscribed/);
+      const stop = await pollUntil(() => suppressionsOf(erin)[0], { description: 'the unsubscribe suppression' });
+      expect(stop).toMatchObject({ reason: 'unsubscribed', storeId: 'store-1' });
+
+      const next = emailTouch({ email: erin });
+      await publishTouch(t, next);
+      const d = await pollUntil(() => deliveriesOf(t, next.touchId)[0], { description: 'the next touch' });
+      expect(d).toMatchObject({ status: 'skipped', reason: 'suppressed:unsubscribed' });
+      expect(smtp.to(erin)).toHaveLength(1);
+    });
+
+    it('refuses a mail without a token of ours', async () => {
+      const finn = `finn-${Date.now()}@example.com`;
+      await sent(finn);
+      const subject = mailtoOf(finn).searchParams.get('subject') ?? '';
+      await expect(mailFromShopper(finn, [UNSUBSCRIBE], 'unsubscribe')).rejects.toThrow(
+        /550 5\.6\.0 no unsubscribe token of ours/,
+      );
+      await expect(mailFromShopper(finn, [UNSUBSCRIBE], `${subject.slice(0, -2)}xx`)).rejects.toThrow(
+        /550 5\.6\.0 no unsubscribe token of ours/,
+      );
+      expect(suppressionsOf(finn)).toEqual([]);
+    });
+
+    it('takes one kind of recipient per message: a bounce address beside the mailbox is asked to come separately', async () => {
+      const hal = `hal-${Date.now()}@example.com`;
+      await sent(hal);
+      const subject = mailtoOf(hal).searchParams.get('subject') ?? '';
+      const info = await mailFromShopper(hal, ['unsubscribe+tag@bounce.reclaim.test', BOUNCES], subject);
+      expect(info.accepted).toEqual(['unsubscribe+tag@bounce.reclaim.test']);
+      expect(info.rejected).toEqual([BOUNCES]);
+      expect(info.rejectedErrors?.[0]?.message).toMatch(/452 4\.5\.3/);
+      await pollUntil(() => suppressionsOf(hal)[0], { description: 'the unsubscribe suppression' });
+    });
+
+    it('takes an abuse report sent to the mailbox as a complaint', async () => {
+      const gail = `gail-${Date.now()}@example.com`;
+      const { touch } = await sent(gail);
+      expect(await report(UNSUBSCRIBE, arf(gail, touch.touchId))).toMatch(/^250 .*complaint/);
+      const stop = await pollUntil(() => suppressionsOf(gail)[0], { description: 'the complaint suppression' });
+      expect(stop).toMatchObject({ reason: 'complaint' });
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { Contracts, SuppressionScopes, Topics, type TouchDue } from '@reclaim/contracts';
 import { verifyToken } from '@reclaim/core';
 import { topicFor } from '@reclaim/kafka';
@@ -18,10 +20,21 @@ const header = (raw: string, name: string) => new RegExp(`^${name}: (.*)$`, 'mi'
 describe(EmailDeliveryService.name, () => {
   let smtp: SmtpCapture;
   let t: EmailTestApp;
+  // Signing inside Reclaim (EMAIL_DKIM_*), verified below with the public half and no DNS.
+  const dkimKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const dkimRecord = `v=DKIM1; k=rsa; p=${dkimKey.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+  const resolver = (name: string, type: string) =>
+    Promise.resolve(name === 'reclaim1._domainkey.reclaim.test' && type === 'TXT' ? [[dkimRecord]] : []);
 
   beforeAll(async () => {
     smtp = await new SmtpCapture().start();
-    t = await startEmailApp('email-delivery', smtp.url);
+    t = await startEmailApp('email-delivery', smtp.url, {
+      EMAIL_FROM: 'Reclaim Demo Store <shop@reclaim.test>',
+      STORE_SUPPORT_EMAIL: 'help@reclaim.test',
+      EMAIL_DKIM_DOMAIN: 'reclaim.test',
+      EMAIL_DKIM_SELECTOR: 'reclaim1',
+      EMAIL_DKIM_PRIVATE_KEY: dkimKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
   });
 
   afterAll(async () => {
@@ -54,6 +67,18 @@ describe(EmailDeliveryService.name, () => {
     });
     expect(mail!.mail.html).toContain('€45.00');
     expect(mail!.mail.text).toContain('1 Example Street');
+    // Replies reach the store's support (STORE_SUPPORT_EMAIL, as EMAIL_REPLY_TO is not set).
+    expect(header(mail!.raw, 'Reply-To')).toBe('help@reclaim.test');
+    expect(header(mail!.raw, 'Feedback-ID')).toBe('reminder:store-1:cart-recovery:reclaim');
+    expect(header(mail!.raw, 'X-Reclaim-Touch-Id')).toBe(touch.touchId);
+    // Signed as it left, and still verifying after the SMTP hand-off (dot-stuffing, line endings).
+    const { results } = await dkimVerify(Buffer.from(mail!.raw, 'utf8'), { resolver });
+    expect(results).toMatchObject([
+      { signingDomain: 'reclaim.test', selector: 'reclaim1', status: { result: 'pass' } },
+    ]);
+    expect(results[0]!.signingHeaders!.keys.toLowerCase().split(': ')).toEqual(
+      expect.arrayContaining(['reply-to', 'list-unsubscribe', 'list-unsubscribe-post', 'feedback-id']),
+    );
 
     const link = /http:\/\/localhost:3000\/r\/([\w.-]+)/.exec(mail!.mail.text ?? '');
     expect(link).not.toBeNull();

@@ -11,14 +11,16 @@ import { SMTPServer } from 'smtp-server';
 import { errorMessage } from '@reclaim/core';
 import { HealthRegistry } from '@reclaim/platform';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
+import { UnsubscribeMailbox } from '../unsubscribe/unsubscribe-mailbox.service';
 import { readAtMost } from './domain/capped-buffer';
-import { InboundReportsService } from './inbound-reports.service';
+import { InboundReportsService, type InboundAnswer } from './inbound-reports.service';
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
 /**
  * The SMTP listener for bounces and complaints (EMAIL_INBOUND_SMTP_PORT; off when 0). It takes mail
- * only for the bounce address and its VERP forms, reads each message as a report and answers 250
+ * only for the bounce address and its VERP forms, and for EMAIL_UNSUBSCRIBE_MAILBOX (unsubscribe
+ * requests, one kind of recipient per message). It reads each report and answers 250
  * once what it says is on Kafka, 451 when that failed (the reporting server retries) and 550 for
  * a message that is no report of ours. Limits, so no client can starve the service that sends all
  * email: EMAIL_INBOUND_SMTP_MAX_BYTES per message (enforced while streaming, 552), at most
@@ -34,6 +36,7 @@ export class InboundSmtpServer implements OnModuleInit, OnApplicationBootstrap, 
   constructor(
     @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
     private readonly reports: InboundReportsService,
+    private readonly unsubscribes: UnsubscribeMailbox,
     private readonly health: HealthRegistry,
   ) {}
 
@@ -70,12 +73,18 @@ export class InboundSmtpServer implements OnModuleInit, OnApplicationBootstrap, 
       socketTimeout: this.config.EMAIL_INBOUND_SMTP_IDLE_TIMEOUT_MS,
       closeTimeout: 5_000,
       logger: false,
-      onRcptTo: (address, _session, callback) => {
-        if (this.reports.accepts(address.address)) {
-          callback();
+      onRcptTo: (address, session, callback) => {
+        const kind = this.mailboxKind(address.address);
+        if (!kind) {
+          callback(smtpError(550, '5.1.1 no such mailbox here'));
           return;
         }
-        callback(smtpError(550, '5.1.1 no such mailbox here'));
+        // One answer covers the whole message: a sender retries a refused recipient in a message of its own.
+        if (session.envelope.rcptTo.some((r) => this.mailboxKind(r.address) !== kind)) {
+          callback(smtpError(452, '4.5.3 one kind of recipient per message, send this one separately'));
+          return;
+        }
+        callback();
       },
       onData: (stream, session, callback) => {
         readAtMost(stream, limit)
@@ -84,7 +93,7 @@ export class InboundSmtpServer implements OnModuleInit, OnApplicationBootstrap, 
               callback(smtpError(552, '5.3.4 report too big'));
               return;
             }
-            const answer = await this.reports.receive(
+            const answer = await this.receive(
               raw,
               session.envelope.rcptTo.map((r) => r.address),
             );
@@ -121,6 +130,27 @@ export class InboundSmtpServer implements OnModuleInit, OnApplicationBootstrap, 
       maxBytes: limit,
       maxClients: this.config.EMAIL_INBOUND_SMTP_MAX_CLIENTS,
     });
+  }
+
+  private mailboxKind(recipient: string): 'unsubscribe' | 'reports' | undefined {
+    if (this.unsubscribes.accepts(recipient)) return 'unsubscribe';
+    return this.reports.accepts(recipient) ? 'reports' : undefined;
+  }
+
+  /**
+   * A report, or an unsubscribe request. Mail to the unsubscribe mailbox without a token of ours is
+   * read as a report: some providers send their spam complaints (ARF) to the List-Unsubscribe mailto.
+   */
+  private async receive(raw: Buffer, recipients: string[]): Promise<InboundAnswer> {
+    if (recipients.some((r) => this.unsubscribes.accepts(r))) {
+      const answer = await this.unsubscribes.receive(raw, recipients);
+      if (answer.kind === 'unsubscribed') return { accepted: true, note: answer.note };
+      if (answer.kind === 'retry') return { accepted: false, code: 451, message: answer.message };
+      const report = await this.reports.receive(raw, recipients);
+      if (report.accepted || report.code !== 550) return report;
+      return { accepted: false, code: 550, message: '5.6.0 no unsubscribe token of ours in the subject' };
+    }
+    return this.reports.receive(raw, recipients);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

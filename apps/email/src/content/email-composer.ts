@@ -8,10 +8,11 @@ import { IncentiveService } from '../incentives/incentive.service';
 import { ProductFactsRepository } from '../products/product-facts.repository';
 import { withCurrentFacts, type CurrentCart } from './domain/current-cart';
 import { EmailContent } from './domain/email-content';
+import { messageHeaders, replyToAddress } from './domain/headers';
 import { unsubscribeToken } from './domain/links';
 import { stockView } from './domain/stock';
 import { EmailRenderer } from './email-renderer';
-import { composeMime, type ComposedEmail } from './mime';
+import { composeMime, type ComposedEmail, type DkimSigning } from './mime';
 
 /**
  * An email touch's message, built to its final bytes before the provider is contacted: today's
@@ -23,6 +24,8 @@ export class EmailComposer {
   private readonly renderer = new EmailRenderer();
   private readonly fromDomain: string;
   private readonly storeName: string;
+  private readonly replyTo: string | undefined;
+  private readonly dkim: DkimSigning | undefined;
 
   constructor(
     @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
@@ -32,6 +35,18 @@ export class EmailComposer {
   ) {
     this.fromDomain = /@([^>\s]+)>?\s*$/.exec(config.EMAIL_FROM)?.[1] ?? 'reclaim.local';
     this.storeName = /^\s*"?([^"<]+?)"?\s*</.exec(config.EMAIL_FROM)?.[1] ?? 'our store';
+    this.replyTo = replyToAddress({
+      replyTo: config.EMAIL_REPLY_TO,
+      supportEmail: config.STORE_SUPPORT_EMAIL,
+      from: config.EMAIL_FROM,
+    });
+    this.dkim = config.EMAIL_DKIM_PRIVATE_KEY
+      ? {
+          domainName: config.EMAIL_DKIM_DOMAIN,
+          keySelector: config.EMAIL_DKIM_SELECTOR,
+          privateKey: config.EMAIL_DKIM_PRIVATE_KEY,
+        }
+      : undefined;
   }
 
   async compose(touch: TouchDue, email: string, template: EmailTemplateName): Promise<Step<ComposedEmail>> {
@@ -39,7 +54,8 @@ export class EmailComposer {
     if (!stockView(cart)) return endWith({ kind: 'skipped', reason: 'nothing_in_stock' });
     const incentive = await this.incentives.codeFor(touch);
     const config = this.config;
-    const unsubscribeUrl = this.unsubscribeUrl(touch.storeId, email);
+    const unsubscribe = unsubscribeToken(config.RESUME_LINK_SECRET, touch.storeId, email);
+    const unsubscribeUrl = `${config.EMAIL_PUBLIC_URL}/unsubscribe/${unsubscribe}`;
     const rendered = this.renderer.render(
       template,
       { ...touch, cart },
@@ -67,22 +83,30 @@ export class EmailComposer {
     );
     if (!rendered) return endWith({ kind: 'skipped', reason: 'nothing_in_stock' });
     return proceed(
-      await composeMime({
-        from: config.EMAIL_FROM,
-        to: email,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        messageId: `<${derivedId('email', touch.touchId)}@${this.fromDomain}>`,
-        ...(config.EMAIL_BOUNCE_ADDRESS
-          ? { envelopeFrom: returnPathFor(config.EMAIL_BOUNCE_ADDRESS, touch.touchId, config.RESUME_LINK_SECRET) }
-          : {}),
-        headers: {
-          'List-Unsubscribe': `<${unsubscribeUrl}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          'X-Reclaim-Touch-Id': touch.touchId,
+      await composeMime(
+        {
+          from: config.EMAIL_FROM,
+          to: email,
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          messageId: `<${derivedId('email', touch.touchId)}@${this.fromDomain}>`,
+          ...(config.EMAIL_BOUNCE_ADDRESS
+            ? { envelopeFrom: returnPathFor(config.EMAIL_BOUNCE_ADDRESS, touch.touchId, config.RESUME_LINK_SECRET) }
+            : {}),
+          headers: messageHeaders({
+            touchId: touch.touchId,
+            storeId: touch.storeId,
+            template,
+            unsubscribeUrl,
+            unsubscribeToken: unsubscribe,
+            unsubscribeMailbox: config.EMAIL_UNSUBSCRIBE_MAILBOX,
+            replyTo: this.replyTo,
+            feedbackSenderId: config.EMAIL_FEEDBACK_SENDER_ID,
+          }),
         },
-      }),
+        this.dkim,
+      ),
     );
   }
 
@@ -90,9 +114,5 @@ export class EmailComposer {
   private async currentCart(touch: TouchDue): Promise<CurrentCart> {
     const productIds = touch.cart.items.flatMap((i) => (i.productId === undefined ? [] : [i.productId]));
     return withCurrentFacts(touch.cart, await this.products.currentFacts(touch.storeId, productIds));
-  }
-
-  private unsubscribeUrl(storeId: string, email: string): string {
-    return `${this.config.EMAIL_PUBLIC_URL}/unsubscribe/${unsubscribeToken(this.config.RESUME_LINK_SECRET, storeId, email)}`;
   }
 }
