@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { derivedId } from '@reclaim/core';
@@ -212,9 +213,10 @@ export async function measureEmail(
   }
 }
 
-/** Debian's SpamAssassin, where installed (SPAMASSASSIN_PATH overrides). */
+/** SpamAssassin on the PATH (Debian's `spamassassin` package), or SPAMASSASSIN_PATH; undefined where neither is. */
 export function spamAssassinPath(): string | undefined {
-  const candidates = [process.env['SPAMASSASSIN_PATH'], '/usr/bin/spamassassin', '/usr/local/bin/spamassassin'];
+  const onPath = (process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'spamassassin'));
+  const candidates = [process.env['SPAMASSASSIN_PATH'], ...onPath];
   return candidates.find((path): path is string => !!path && existsSync(path));
 }
 
