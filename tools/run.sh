@@ -134,6 +134,12 @@ case "$cmd" in
     local_defaults
     node dist/tools/bench/bench.js "$@"
     ;;
+  email-check)
+    # Renders every email template for sample carts in Chromium and SpamAssassin (tools/email-check).
+    build
+    bash tools/browser/ensure-chromium.sh
+    node dist/tools/email-check/email-check.js "$@"
+    ;;
   docs-check)
     node --no-warnings tools/docs/generate-topics-table.ts --check
     node --no-warnings tools/docs/generate-config-table.ts --check
@@ -160,7 +166,7 @@ case "$cmd" in
     node dist/tools/dlq/dlq.js "$@"
     ;;
   *)
-    echo "usage: tools/run.sh {build|typecheck|lint|docs-check|test|dev|demo|bench|kafka-start|kafka-partitions|kafka-stop|dlq}" >&2
+    echo "usage: tools/run.sh {build|typecheck|lint|docs-check|test|dev|demo|bench|email-check|kafka-start|kafka-partitions|kafka-stop|dlq}" >&2
     exit 64
     ;;
 esac
