@@ -5,6 +5,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { derivedId } from '@reclaim/core';
 import { EmailRenderer, type RenderedEmail } from '../../src/content/email-renderer';
+import { messageHeaders } from '../../src/content/domain/headers';
 import { composeMime } from '../../src/content/mime';
 import { IMAGE_HOST, type EmailCase } from './sample-carts';
 
@@ -65,10 +66,12 @@ export function renderEmailCase(c: EmailCase): RenderedEmail {
 }
 
 /**
- * The case's full MIME message, with the headers the email service sends
- * (apps/email/src/content/email-composer.ts).
+ * The case's full MIME message, with the headers the email service sends (the same
+ * `messageHeaders` apps/email/src/content/email-composer.ts calls), a support Reply-To and an
+ * unsubscribe mailbox configured, as a careful store would.
  */
 export async function composeEmailCase(c: EmailCase, rendered: RenderedEmail): Promise<Buffer> {
+  const unsubscribeToken = c.ctx.unsubscribeUrl.slice(c.ctx.unsubscribeUrl.lastIndexOf('/') + 1);
   const { raw } = await composeMime({
     from: '"Reclaim Demo Shop" <shop@shop.example>',
     to: c.touch.customer.email ?? 'shopper@example.com',
@@ -77,11 +80,16 @@ export async function composeEmailCase(c: EmailCase, rendered: RenderedEmail): P
     text: rendered.text,
     messageId: `<${derivedId('email', c.touch.touchId)}@shop.example>`,
     envelopeFrom: `bounces+${c.touch.touchId}@shop.example`,
-    headers: {
-      'List-Unsubscribe': `<${c.ctx.unsubscribeUrl}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'X-Reclaim-Touch-Id': c.touch.touchId,
-    },
+    headers: messageHeaders({
+      touchId: c.touch.touchId,
+      storeId: c.touch.storeId,
+      template: c.template,
+      unsubscribeUrl: c.ctx.unsubscribeUrl,
+      unsubscribeToken,
+      unsubscribeMailbox: 'unsubscribe@bounce.shop.example',
+      replyTo: 'help@shop.example',
+      feedbackSenderId: 'reclaim',
+    }),
   });
   return raw;
 }
