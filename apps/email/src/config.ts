@@ -82,6 +82,19 @@ export const EmailConfig = z
      * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
      */
     RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),
+    /**
+     * Unsubscribe links sent before tokens were sealed (readable `signToken` tokens) are honoured
+     * until this instant (ISO 8601 date or date-time, e.g. `2027-06-30`); empty: honoured without
+     * end. Set it no earlier than 30 days after the upgrade's last legacy message.
+     */
+    EMAIL_LEGACY_UNSUBSCRIBE_UNTIL: z
+      .string()
+      .default('')
+      .refine(
+        (s) => s === '' || (/^\d{4}-\d{2}-\d{2}(T|$)/.test(s) && !Number.isNaN(Date.parse(s))),
+        'must be an ISO 8601 date such as 2027-06-30',
+      )
+      .transform((s) => (s === '' ? undefined : new Date(s))),
     /** How long an incentive code stays valid after it is issued (real time, not scaled: shoppers read the date). */
     INCENTIVE_CODE_TTL: envDuration('72h'),
     /** Prefix of issued incentive codes, e.g. RC-7K2Q-MX9D. */

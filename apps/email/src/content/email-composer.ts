@@ -39,7 +39,7 @@ export class EmailComposer {
     if (!stockView(cart)) return endWith({ kind: 'skipped', reason: 'nothing_in_stock' });
     const incentive = await this.incentives.codeFor(touch);
     const config = this.config;
-    const unsubscribeUrl = this.unsubscribeUrl(touch.storeId, email);
+    const unsubscribeUrl = this.unsubscribeUrl(touch.storeId, email, touch.touchId);
     const rendered = this.renderer.render(
       template,
       { ...touch, cart },
@@ -92,7 +92,7 @@ export class EmailComposer {
     return withCurrentFacts(touch.cart, await this.products.currentFacts(touch.storeId, productIds));
   }
 
-  private unsubscribeUrl(storeId: string, email: string): string {
-    return `${this.config.EMAIL_PUBLIC_URL}/unsubscribe/${unsubscribeToken(this.config.RESUME_LINK_SECRET, storeId, email)}`;
+  private unsubscribeUrl(storeId: string, email: string, touchId: string): string {
+    return `${this.config.EMAIL_PUBLIC_URL}/unsubscribe/${unsubscribeToken(this.config.RESUME_LINK_SECRET, storeId, email, touchId)}`;
   }
 }
