@@ -103,9 +103,16 @@ describe(sealToken.name, () => {
 
     it('anything else, whatever it is', () => {
       fc.assert(
-        fc.property(fc.oneof(fc.string(), fc.string().map((s) => `v1.k2.${s}`), fc.anything()), (garbage) => {
-          expect(openToken(garbage, RING, 'p')).toBeUndefined();
-        }),
+        fc.property(
+          fc.oneof(
+            fc.string(),
+            fc.string().map((s) => `v1.k2.${s}`),
+            fc.anything(),
+          ),
+          (garbage) => {
+            expect(openToken(garbage, RING, 'p')).toBeUndefined();
+          },
+        ),
       );
     });
   });
