@@ -54,9 +54,9 @@ export const EmailConfig = z
     EMAIL_INBOUND_SMTP_IDLE_TIMEOUT_MS: envInt(30_000, { min: 100 }),
     /** No inbound SMTP connection lasts longer than this, however it trickles (slow senders). */
     EMAIL_INBOUND_SMTP_SESSION_TIMEOUT_MS: envInt(300_000, { min: 1_000 }),
-    /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
+    /** Public base URL of ingestion, which serves resume links at `/r/:token` (https in production). */
     PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
-    /** Public base URL of the email service, which serves one-click unsubscribe at `/unsubscribe/:token`. */
+    /** Public base URL of the email service, which serves one-click unsubscribe at `/unsubscribe/:token` (https in production). */
     EMAIL_PUBLIC_URL: envBaseUrl('http://localhost:3003'),
     /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
     STORE_CART_URL_TEMPLATE: z
@@ -117,11 +117,24 @@ export const EmailConfig = z
      */
     EMAIL_CONTENT_FILE: z.string().default(''),
     /**
-     * Signs resume links, unsubscribe tokens and bounce addresses (ingestion verifies what the channels sign).
-     * One secret, or a key ring `k2:<new>,k1:<old>`: the first signs, every one verifies, so a rotation
+     * Seals resume links and unsubscribe tokens (AES-256-GCM, keys derived per purpose), signs bounce addresses; ingestion opens what the channels seal.
+     * One secret, or a key ring `k2:<new>,k1:<old>`: the first seals and signs, every one opens, so a rotation
      * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
      */
     RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),
+    /**
+     * Unsubscribe links sent before tokens were sealed (readable `signToken` tokens) are honoured
+     * until this instant (ISO 8601 date or date-time, e.g. `2027-06-30`); empty: honoured without
+     * end. Set it no earlier than 30 days after the upgrade's last legacy message.
+     */
+    EMAIL_LEGACY_UNSUBSCRIBE_UNTIL: z
+      .string()
+      .default('')
+      .refine(
+        (s) => s === '' || (/^\d{4}-\d{2}-\d{2}(T|$)/.test(s) && !Number.isNaN(Date.parse(s))),
+        'must be an ISO 8601 date such as 2027-06-30',
+      )
+      .transform((s) => (s === '' ? undefined : new Date(s))),
     /** How long an incentive code stays valid after it is issued (real time, not scaled: shoppers read the date). */
     INCENTIVE_CODE_TTL: envDuration('72h'),
     /** Prefix of issued incentive codes, e.g. RC-7K2Q-MX9D. */

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
-import { Contracts, SuppressionScopes, Topics, type TouchDue } from '@reclaim/contracts';
-import { verifyToken } from '@reclaim/core';
+import { Contracts, openResumeToken, SuppressionScopes, Topics, type TouchDue } from '@reclaim/contracts';
+import { signToken } from '@reclaim/core';
 import { topicFor } from '@reclaim/kafka';
 import { collectTopics, pollUntil, SmtpCapture } from '@reclaim/testing';
 import { EmailDeliveryService } from '../src/delivery/email-delivery.service';
@@ -82,7 +82,7 @@ describe(EmailDeliveryService.name, () => {
 
     const link = /http:\/\/localhost:3000\/r\/([\w.-]+)/.exec(mail!.mail.text ?? '');
     expect(link).not.toBeNull();
-    const claims = verifyToken(link![1]!, TEST_SECRET);
+    const claims = openResumeToken(link![1]!, TEST_SECRET);
     expect(claims).toMatchObject({
       s: touch.storeId,
       c: touch.cartId,
@@ -266,9 +266,19 @@ describe(EmailDeliveryService.name, () => {
     const scope = SuppressionScopes.email(first.storeId, email);
     const published = () => t.suppressions.filter((r) => r.key === scope);
 
+    // The link reads as nothing: the sealed token holds the address, but not so anyone can see it.
+    const token = url.slice(url.lastIndexOf('/') + 1);
+    expect(token).toMatch(/^v1\./);
+    for (const reading of [token, Buffer.from(token.split('.')[2] ?? '', 'base64url').toString('latin1')])
+      expect(reading).not.toContain(email.slice(0, email.indexOf('@')));
+
     const page = await fetch(url);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<form method="post"');
+    const confirm = await page.text();
+    expect(confirm).toContain('<form method="post"');
+    // Whoever opens the link sees the address masked (the shopper recognises it).
+    expect(confirm).not.toContain(email);
+    expect(confirm).toContain(`${email.charAt(0)}…${email.slice(email.indexOf('@'))}`);
     const tampered = await fetch(`${url}x`, { method: 'POST' });
     expect(tampered.status).toBe(404);
 
@@ -286,6 +296,29 @@ describe(EmailDeliveryService.name, () => {
     expect((await waitForDelivery(next.touchId, 'skipped'))[0]!.reason).toBe('suppressed:unsubscribed');
     expect(smtp.to(email)).toHaveLength(1);
     expect(published()).toHaveLength(1); // the GET published nothing
+  });
+
+  it('still honours an unsubscribe link sent before sealing: GET confirms, POST unsubscribes', async () => {
+    const touch = emailTouch();
+    const email = touch.customer.email!;
+    const scope = SuppressionScopes.email(touch.storeId, email);
+    const published = () => t.suppressions.filter((r) => r.key === scope);
+    const url = `http://127.0.0.1:${t.port}/unsubscribe/${signToken({ s: touch.storeId, e: email }, TEST_SECRET)}`;
+
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(res.status).toBe(200);
+    await pollUntil(() => published().length === 1, { description: 'the unsubscribe suppression' });
+    expect(published()[0]!.value).toMatchObject({ reason: 'unsubscribed', storeId: touch.storeId, scope });
+    // A legacy token signed with another secret is no more ours than a sealed one would be.
+    const forged = `http://127.0.0.1:${t.port}/unsubscribe/${signToken({ s: touch.storeId, e: email }, 'another-secret-0123')}`;
+    expect((await fetch(forged, { method: 'POST' })).status).toBe(404);
   });
 
   it('fails visibly on a template it does not know', async () => {

@@ -51,8 +51,8 @@ export const IngestionConfig = z.object({
   /** The redirect waits at most this long for a click's bookkeeping (Postgres, Kafka), which then goes on without it. */
   RESUME_RECORD_WAIT_MS: envInt(1_000, { min: 0, max: 10_000 }),
   /**
-   * Signs resume links, unsubscribe tokens and bounce addresses (ingestion verifies what the channels sign).
-   * One secret, or a key ring `k2:<new>,k1:<old>`: the first signs, every one verifies, so a rotation
+   * Seals resume links and unsubscribe tokens (AES-256-GCM, keys derived per purpose), signs bounce addresses; ingestion opens what the channels seal.
+   * One secret, or a key ring `k2:<new>,k1:<old>`: the first seals and signs, every one opens, so a rotation
    * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
    */
   RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),

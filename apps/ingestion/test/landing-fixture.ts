@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signToken } from '@reclaim/core';
+import { resumeLink } from '@reclaim/contracts';
 
 /** A 1×1 PNG, served by the specs' own image host. */
 export const PNG = Buffer.from(
@@ -24,8 +24,18 @@ export async function startImageHost(): Promise<{ base: string; requests: string
   };
 }
 
-/** A resume token as a channel signs it (issued an hour ago). */
-export function signedLink(secret: string, o: { s: string; c: string; t: string; u: string; exp?: number }): string {
-  const now = Math.floor(Date.now() / 1000);
-  return signToken({ s: o.s, c: o.c, t: o.t, ch: 'email', u: o.u, iat: now - 3600, exp: o.exp ?? now + 3600 }, secret);
+/** A resume token as a channel seals it (issued an hour ago). */
+export function sealedLink(secret: string, o: { s: string; c: string; t: string; u: string; exp?: number }): string {
+  const iat = Math.floor(Date.now() / 1000) - 3600;
+  const exp = o.exp ?? iat + 7200;
+  const link = resumeLink('', secret, {
+    storeId: o.s,
+    cartId: o.c,
+    touchId: o.t,
+    channel: 'email',
+    cartUrl: o.u,
+    now: new Date(iat * 1000),
+    ttlMs: (exp - iat) * 1000,
+  });
+  return link.slice('/r/'.length);
 }

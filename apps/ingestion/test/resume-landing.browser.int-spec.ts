@@ -13,7 +13,7 @@ import {
 } from '@reclaim/testing';
 import { AppModule } from '../src/app.module';
 import { IngestionConfig } from '../src/config';
-import { signedLink, startImageHost } from './landing-fixture';
+import { sealedLink, startImageHost } from './landing-fixture';
 
 const SECRET = 'landing-browser-secret';
 const STORE = 'shop-r';
@@ -43,7 +43,7 @@ describe('landing page in Chromium', () => {
   const cartId = `cart-${Date.now().toString(36)}`;
   const touchId = `touch-${Date.now().toString(36)}`;
   const cartUrl = `https://shop-r.example/cart/${cartId}`;
-  const landing = () => `${base}/r/${signedLink(SECRET, { s: STORE, c: cartId, t: touchId, u: cartUrl })}`;
+  const landing = () => `${base}/r/${sealedLink(SECRET, { s: STORE, c: cartId, t: touchId, u: cartUrl })}`;
   const record = (event: StorefrontEventRecord['event']): StorefrontEventRecord => ({
     storeId: STORE,
     receivedAt: new Date().toISOString(),
@@ -205,7 +205,7 @@ describe('landing page in Chromium', () => {
 
   it('shows the friendly page for a tampered link', async () => {
     if (skipped()) return;
-    const token = signedLink(SECRET, { s: STORE, c: cartId, t: touchId, u: cartUrl });
+    const token = sealedLink(SECRET, { s: STORE, c: cartId, t: touchId, u: cartUrl });
     const tampered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     const { context, page, requests, errors, status } = await open(`${base}/r/${tampered}`, Viewports.phone);
     try {
@@ -225,7 +225,7 @@ describe('landing page in Chromium', () => {
 
   it('shows the expired page with a way to the store', async () => {
     if (skipped()) return;
-    const expired = signedLink(SECRET, {
+    const expired = sealedLink(SECRET, {
       s: STORE,
       c: cartId,
       t: touchId,

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { Topics, type Delivery } from '@reclaim/contracts';
+import { resumeLink, Topics, type Delivery } from '@reclaim/contracts';
 import { signToken } from '@reclaim/core';
 import { runService } from '@reclaim/platform';
 import { pollUntil, startServiceUnderTest, type ServiceUnderTest } from '@reclaim/testing';
@@ -51,23 +51,35 @@ describe('GET /r/:token clicks (Kafka + Postgres)', () => {
   });
 
   let touches = 0;
+  /** A sealed token as a channel issues it, `ageMs` ago, valid for an hour from now. */
+  const sealed = (o: { touchId: string; cartId: string; cartUrl: string; ageMs: number }) =>
+    resumeLink('', SECRET, {
+      storeId: 'store-a',
+      cartId: o.cartId,
+      touchId: o.touchId,
+      channel: 'email',
+      cartUrl: o.cartUrl,
+      now: new Date(Date.now() - o.ageMs),
+      ttlMs: o.ageMs + 3_600_000,
+    }).slice('/r/'.length);
   /** A touch of its own per test, its link issued `ageMs` ago (an hour: well past the prefetch window). */
   const link = (ageMs = 3_600_000) => {
     const touchId = `touch-${++touches}-${Date.now().toString(36)}`;
+    const cartUrl = `https://shop.example/cart/${touchId}`;
+    return { touchId, token: sealed({ touchId, cartId: `cart-${touchId}`, cartUrl, ageMs }), cartUrl };
+  };
+  /** The same, as a signed, readable token from before sealing (still in shoppers' inboxes). */
+  const legacyLink = () => {
+    const touchId = `touch-${++touches}-${Date.now().toString(36)}`;
     const now = Math.floor(Date.now() / 1000);
-    const token = signToken(
-      {
-        s: 'store-a',
-        c: `cart-${touchId}`,
-        t: touchId,
-        ch: 'email',
-        u: `https://shop.example/cart/${touchId}`,
-        iat: now - Math.floor(ageMs / 1000),
-        exp: now + 3600,
-      },
-      SECRET,
-    );
-    return { touchId, token, cartUrl: `https://shop.example/cart/${touchId}` };
+    const cartUrl = `https://shop.example/cart/${touchId}`;
+    const payload = { s: 'store-a', c: `cart-${touchId}`, t: touchId, ch: 'email', u: cartUrl, iat: now - 3600 };
+    return {
+      touchId,
+      cartUrl,
+      token: signToken({ ...payload, exp: now + 3600 }, SECRET),
+      expired: signToken({ ...payload, exp: now - 60 }, SECRET),
+    };
   };
 
   const visit = (token: string, init: { method?: string; userAgent?: string } = {}) =>
@@ -151,20 +163,28 @@ describe('GET /r/:token clicks (Kafka + Postgres)', () => {
     }
     // A later click on the same cart (same key, same partition) shows everything before it was read.
     const marker = link();
-    const markerToken = signToken(
-      {
-        s: 'store-a',
-        c: `cart-${touchId}`,
-        t: marker.touchId,
-        ch: 'email',
-        u: cartUrl,
-        exp: Math.floor(Date.now() / 1000) + 3600,
-      },
-      SECRET,
-    );
+    const markerToken = sealed({ touchId: marker.touchId, cartId: `cart-${touchId}`, cartUrl, ageMs: 3_600_000 });
     expect((await visit(markerToken)).status).toBe(302);
     await awaitClicks(marker.touchId, 1);
     expect(clicksOf(touchId)).toHaveLength(RECORD_LIMIT);
+  });
+
+  it('still takes a signed link sent before sealing, until it expires', async () => {
+    const { touchId, token, cartUrl, expired } = legacyLink();
+    const res = await visit(token);
+    expect([res.status, res.headers.get('location')]).toEqual([302, cartUrl]);
+    const [click] = await awaitClicks(touchId, 1);
+    expect(click?.click).toEqual({ credited: true, kind: 'first' });
+    expect((await visit(expired)).status).toBe(410);
+  });
+
+  it('issues tokens that read as nothing: no store, cart, touch or cart URL in the link', async () => {
+    const { touchId, token } = link();
+    const data = token.split('.')[2] ?? '';
+    for (const reading of [token, Buffer.from(data, 'base64url').toString('latin1')])
+      for (const clear of [touchId, 'store-a', 'shop.example']) expect(reading).not.toContain(clear);
+    expect((await visit(token)).status).toBe(302);
+    await awaitClicks(touchId, 1);
   });
 
   describe('only the token as issued', () => {

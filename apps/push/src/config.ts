@@ -25,7 +25,7 @@ export const PushConfig = z
     ...touchAttemptConfigShape,
     /** Push quiet hours on the recipient's local clock (`HH:MM-HH:MM` or `off`), checked again at send time: a touch inside is retried from the send ledger at the window's end, or skipped `stale_after_deferral:quiet_hours` past its deadline. Keep it equal to SCHEDULER_QUIET_HOURS_PUSH. */
     PUSH_QUIET_HOURS: envQuietHours('off'),
-    /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
+    /** Public base URL of ingestion, which serves resume links at `/r/:token` (https in production). */
     PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
     /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
     STORE_CART_URL_TEMPLATE: z
@@ -33,8 +33,8 @@ export const PushConfig = z
       .default('https://shop.example/cart/{cartId}')
       .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL template with {cartId}'),
     /**
-     * Signs resume links, unsubscribe tokens and bounce addresses (ingestion verifies what the channels sign).
-     * One secret, or a key ring `k2:<new>,k1:<old>`: the first signs, every one verifies, so a rotation
+     * Seals resume links and unsubscribe tokens (AES-256-GCM, keys derived per purpose), signs bounce addresses; ingestion opens what the channels seal.
+     * One secret, or a key ring `k2:<new>,k1:<old>`: the first seals and signs, every one opens, so a rotation
      * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
      */
     RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),

@@ -40,7 +40,7 @@ export const SmsConfig = z.object({
     .transform((s) => s.replace(/\/+$/, '')),
   /**
    * A message longer than this many segments is shortened (product title truncated); one that still
-   * does not fit is not sent (`failed`, `message_too_long`). The signed resume link alone is ~250 characters.
+   * does not fit is not sent (`failed`, `message_too_long`). The sealed resume link is ~165 characters.
    */
   SMS_MAX_SEGMENTS: envInt(3, { min: 1, max: 10 }),
   /** Connect timeout for the provider, and how long to wait for its answer once a request is written (then: `unknown`). */
@@ -57,7 +57,7 @@ export const SmsConfig = z.object({
    * per partition.
    */
   SMS_CONCURRENCY: envInt(4, { min: 1, max: 64 }),
-  /** Public base URL of ingestion, which serves resume links at `/r/:token`. */
+  /** Public base URL of ingestion, which serves resume links at `/r/:token` (https in production). */
   PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
   /** Where a resume link lands: the store's cart page, with `{cartId}` (and `{storeId}`) filled in. */
   STORE_CART_URL_TEMPLATE: z
@@ -65,8 +65,8 @@ export const SmsConfig = z.object({
     .default('https://shop.example/cart/{cartId}')
     .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL template with {cartId}'),
   /**
-   * Signs resume links, unsubscribe tokens and bounce addresses (ingestion verifies what the channels sign).
-   * One secret, or a key ring `k2:<new>,k1:<old>`: the first signs, every one verifies, so a rotation
+   * Seals resume links and unsubscribe tokens (AES-256-GCM, keys derived per purpose), signs bounce addresses; ingestion opens what the channels seal.
+   * One secret, or a key ring `k2:<new>,k1:<old>`: the first seals and signs, every one opens, so a rotation
    * breaks no link already sent. Production refuses the default and secrets under 32 bytes. Never logged.
    */
   RESUME_LINK_SECRET: envSigningKeys('dev-only-change-me'),

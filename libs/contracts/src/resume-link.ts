@@ -1,13 +1,22 @@
-import { signToken, type TokenSecret } from '@reclaim/core';
+import { openToken, sealToken, verifyToken, type TokenSecret } from '@reclaim/core';
 import { Channels, type Channel } from './payloads';
+import { decodeResumePayload, encodeResumePayload } from './resume-token-payload';
 
 /**
- * Resume links: every channel signs one per touch; ingestion's `GET /r/:token` verifies it,
- * records the click and redirects. The token payload `{ s, c, t, ch, u, iat, exp }` is the
- * contract between them, so both sides live here. `iat` (seconds, when the message was built) lets
- * ingestion tell a security scanner's fetch on arrival from a shopper's click; tokens issued
- * before it was added have none.
+ * Resume links: every channel seals one per touch; ingestion's `GET /r/:token` opens it, records
+ * the click and redirects. The token payload `{ s, c, t, ch, u, iat, exp }` is the contract between
+ * them, so both sides live here. `iat` (seconds, when the message was built) lets ingestion tell a
+ * security scanner's fetch on arrival from a shopper's click; legacy tokens issued before it was
+ * added have none.
+ *
+ * Tokens are sealed (`sealToken`, AES-256-GCM, purpose RESUME_LINK_PURPOSE): nothing in a link
+ * reads as the store, cart, touch or cart URL. Links issued before sealing are signed, readable
+ * `signToken` tokens; `openResumeToken` still reads them, and they lapse by themselves
+ * RESUME_LINK_TTL after the last one was sent (apps/ingestion/README.md, "Token format").
  */
+
+/** The `sealToken` purpose of resume links (its own AEAD keys, derived from RESUME_LINK_SECRET). */
+export const RESUME_LINK_PURPOSE = 'resume-link';
 
 /** The store's cart page for a cart: `{cartId}` (and `{storeId}`) replaced, URL-encoded. */
 export function storeCartUrl(template: string, storeId: string, cartId: string): string {
@@ -26,12 +35,34 @@ export interface ResumeLinkInput {
   ttlMs: number;
 }
 
-/** `${publicBaseUrl}/r/<token>`: the ingestion service verifies the token, records the click and redirects. */
+/** `${publicBaseUrl}/r/<token>`: the ingestion service opens the sealed token, records the click and redirects. */
 export function resumeLink(publicBaseUrl: string, secret: TokenSecret, i: ResumeLinkInput): string {
   const iat = Math.floor(i.now.getTime() / 1000);
   const exp = Math.floor((i.now.getTime() + i.ttlMs) / 1000);
-  const token = signToken({ s: i.storeId, c: i.cartId, t: i.touchId, ch: i.channel, u: i.cartUrl, iat, exp }, secret);
-  return `${publicBaseUrl}/r/${token}`;
+  const payload = encodeResumePayload({
+    s: i.storeId,
+    c: i.cartId,
+    t: i.touchId,
+    ch: i.channel,
+    u: i.cartUrl,
+    iat,
+    exp,
+  });
+  return `${publicBaseUrl}/r/${sealToken(payload, secret, RESUME_LINK_PURPOSE)}`;
+}
+
+/**
+ * The payload `{ s, c, t, ch, u, iat, exp }` of a resume token sealed with a key of `secret`, or of
+ * a legacy signed token (`verifyToken`; read while such links can still be unexpired), for
+ * `inspectResumeToken`; undefined for anything else. Never throws.
+ */
+export function openResumeToken(token: unknown, secret: TokenSecret): Record<string, unknown> | undefined {
+  const sealed = openToken(token, secret, RESUME_LINK_PURPOSE);
+  if (sealed) {
+    const payload = decodeResumePayload(sealed);
+    return payload && { ...payload };
+  }
+  return verifyToken(token, secret);
 }
 
 export interface ResumeLink {
@@ -44,15 +75,15 @@ export interface ResumeLink {
   issuedAt?: Date;
 }
 
-/** What a verified resume-token payload says: a link, a well-formed link past its expiry, or nothing usable. */
+/** What an opened resume-token payload says: a link, a well-formed link past its expiry, or nothing usable. */
 export type ResumeTokenReading =
   | { status: 'valid'; link: ResumeLink }
   | { status: 'expired'; link: ResumeLink; expiredAt: Date }
   | { status: 'invalid' };
 
 /**
- * Reads a verified resume-token payload `{ s, c, t, ch, u, iat?, exp }` and tells an expired link
- * from a broken one: the payload of a token whose signature verified is the channel's own word, so
+ * Reads an opened resume-token payload `{ s, c, t, ch, u, iat?, exp }` and tells an expired link
+ * from a broken one: the payload of a token that opened (or verified) is the channel's own word, so
  * an expired link still names its store (ingestion links the shopper to it). `invalid` when a field
  * is missing or malformed, or the target is not an http(s) URL.
  */
@@ -80,7 +111,7 @@ export function inspectResumeToken(payload: Record<string, unknown> | undefined,
 }
 
 /**
- * Reads a verified resume-token payload `{ s, c, t, ch, u, iat?, exp }`. Undefined when a field
+ * Reads an opened resume-token payload `{ s, c, t, ch, u, iat?, exp }`. Undefined when a field
  * is missing or malformed, the link expired, or the target is not an http(s) URL.
  */
 export function readResumeToken(payload: Record<string, unknown> | undefined, now: Date): ResumeLink | undefined {

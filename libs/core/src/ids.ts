@@ -60,14 +60,15 @@ export function parseSigningKeys(text: string): SigningKeys {
   return { keys: [first, ...rest] };
 }
 
-const ringOf = (secret: TokenSecret): SigningKeys =>
+/** The key ring a secret stands for: a plain string is one key, its id derived from it. */
+export const keyRing = (secret: TokenSecret): SigningKeys =>
   typeof secret === 'string' ? { keys: [{ id: derivedKeyId(secret), secret }] } : secret;
 
 /** Every secret of a key ring, newest first (for MACs that carry no key id, checked against each). */
-export const signingSecrets = (secret: TokenSecret): string[] => ringOf(secret).keys.map((k) => k.secret);
+export const signingSecrets = (secret: TokenSecret): string[] => keyRing(secret).keys.map((k) => k.secret);
 
 /** The secret new signatures use. */
-export const currentSecret = (secret: TokenSecret): string => ringOf(secret).keys[0].secret;
+export const currentSecret = (secret: TokenSecret): string => keyRing(secret).keys[0].secret;
 
 /**
  * Signs a JSON payload into a compact URL-safe token: base64url(json).base64url(hmac). With a key
@@ -96,7 +97,7 @@ export function verifyToken(token: unknown, secret: TokenSecret): Record<string,
   if (given.toString('base64url') !== mac) return undefined;
   const payload = canonicalPayload(body);
   if (!payload) return undefined;
-  const { keys } = ringOf(secret);
+  const { keys } = keyRing(secret);
   const named = typeof payload['k'] === 'string' ? keys.filter((k) => k.id === payload['k']) : [];
   const candidates = named.length > 0 ? named : keys;
   const signedBy = candidates.some((k) => {

@@ -2,3 +2,4 @@ export * from './errors';
 export * from './config';
 export * from './time';
 export * from './ids';
+export * from './sealed-token';

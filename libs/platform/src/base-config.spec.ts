@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@reclaim/core';
-import { BaseConfig, DEV_API_KEY, envSigningKeys, kafkaSecurity, productionProblems } from './base-config';
+import {
+  BaseConfig,
+  DEV_API_KEY,
+  envBaseUrl,
+  envSigningKeys,
+  isSecureLinkBase,
+  kafkaSecurity,
+  productionProblems,
+} from './base-config';
 
 describe(kafkaSecurity.name, () => {
   const dir = mkdtempSync(join(tmpdir(), 'reclaim-kafka-tls-'));
@@ -81,5 +89,66 @@ describe(productionProblems.name, () => {
         ],
       }),
     ).toEqual(['INGESTION_API_KEYS: store demo-store uses a development API key']);
+  });
+
+  describe('link bases and store pages', () => {
+    const Links = BaseConfig.extend({
+      PUBLIC_BASE_URL: envBaseUrl('http://localhost:3000'),
+      EMAIL_PUBLIC_URL: envBaseUrl('http://localhost:3003'),
+    });
+    const problems = (env: Record<string, string>, extra: Record<string, unknown> = {}) =>
+      productionProblems({ ...loadConfig(Links, { NODE_ENV: 'production', ...env }), ...extra });
+
+    it('names PUBLIC_BASE_URL and EMAIL_PUBLIC_URL when production would put http links in messages', () => {
+      expect(
+        problems({ PUBLIC_BASE_URL: 'http://shop.example', EMAIL_PUBLIC_URL: 'http://mail.shop.example/' }),
+      ).toEqual([
+        'PUBLIC_BASE_URL: must be an https URL in production (messages link to it)',
+        'EMAIL_PUBLIC_URL: must be an https URL in production (messages link to it)',
+      ]);
+      expect(
+        problems({ PUBLIC_BASE_URL: 'https://r.shop.example', EMAIL_PUBLIC_URL: 'https://m.shop.example' }),
+      ).toEqual([]);
+      // Outside production anything goes.
+      expect(productionProblems(loadConfig(Links, { PUBLIC_BASE_URL: 'http://shop.example' }))).toEqual([]);
+    });
+
+    it('names the store page templates ingestion would refuse to send a shopper to', () => {
+      expect(
+        problems(
+          {},
+          {
+            STORE_CART_URL_TEMPLATE: 'http://shop.example/cart/{cartId}',
+            RESUME_STORES: {
+              good: { cartUrl: 'https://good.example/c/{cartId}' },
+              bad: { cartUrl: 'https://bad.example/c/{cartId}', checkoutUrl: 'http://bad.example/pay?c={cartId}' },
+            },
+          },
+        ),
+      ).toEqual([
+        'STORE_CART_URL_TEMPLATE: must be an https URL in production (shoppers are sent to it)',
+        "RESUME_STORES: store bad's checkoutUrl must be an https URL in production",
+      ]);
+      expect(problems({}, { STORE_CART_URL_TEMPLATE: 'https://{storeId}.shops.example/cart/{cartId}' })).toEqual([]);
+    });
+  });
+});
+
+describe(isSecureLinkBase.name, () => {
+  it.each([
+    ['https://r.shop.example', true],
+    ['https://r.shop.example:8443/base', true],
+    ['http://localhost:3000', true],
+    ['http://app.localhost:3000', true],
+    ['http://127.0.0.1:3000', true],
+    ['http://[::1]:3000', true],
+    ['http://shop.example', false],
+    ['http://localhost.shop.example', false],
+    ['http://127.0.0.1.nip.io', false],
+    ['http://10.0.0.5:3000', false],
+    ['ftp://shop.example', false],
+    ['not a url', false],
+  ])('%s → %s', (base, secure) => {
+    expect(isSecureLinkBase(base)).toBe(secure);
   });
 });

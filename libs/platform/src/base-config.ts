@@ -32,7 +32,9 @@ const brokers = z
 export const baseConfigShape = {
   /**
    * `production` refuses to start (exit 78) with a development, default or short (< 32 bytes)
-   * RESUME_LINK_SECRET or the development API key, and makes ingestion accept https URLs only.
+   * RESUME_LINK_SECRET or the development API key, or with a link base or store page that is not
+   * https (PUBLIC_BASE_URL, EMAIL_PUBLIC_URL — http to a loopback host aside —, STORE_CART_URL_TEMPLATE,
+   * RESUME_STORES' URLs), and makes ingestion accept https URLs only.
    */
   NODE_ENV: z.string().default('development'),
   /** Kafka bootstrap servers, `host:port` separated by commas. */
@@ -170,10 +172,43 @@ export const envSigningKeys = (fallback: string) =>
       }
     });
 
+/** Reclaim's own public link bases: what messages link to (`/r/:token`, `/unsubscribe/:token`). */
+const LINK_BASE_VARIABLES = ['PUBLIC_BASE_URL', 'EMAIL_PUBLIC_URL'] as const;
+/** The store's pages a resume link or Reclaim's landing page sends the shopper to. */
+const STORE_URL_VARIABLES = ['STORE_CART_URL_TEMPLATE'] as const;
+
+const LOOPBACK_HOST = /^(localhost|[a-z0-9-]+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * Whether a link base may go into messages in production: https, or http to a loopback host
+ * (`localhost`, 127.0.0.0/8, `[::1]`) — browsers count those as secure contexts and they never
+ * cross a network; that is what a single-machine `docker compose up` uses.
+ */
+export function isSecureLinkBase(base: string): boolean {
+  try {
+    const url = new URL(base);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a store URL (template: `{cartId}`, `{storeId}`) is https, as ingestion requires of a destination in production. */
+const isHttpsTemplate = (template: string): boolean => {
+  try {
+    return new URL(template.replaceAll('{cartId}', 'cart').replaceAll('{storeId}', 'store')).protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
 /**
  * What makes a parsed configuration unsafe to run with NODE_ENV=production, each problem naming its
  * variable (empty outside production): a signing key that is a development default or shorter than
- * MIN_PRODUCTION_SECRET_BYTES, and the development API key. The platform refuses to start on any.
+ * MIN_PRODUCTION_SECRET_BYTES, the development API key, a link base that is not https
+ * (PUBLIC_BASE_URL, EMAIL_PUBLIC_URL; loopback hosts aside) and a store page that is not https
+ * (STORE_CART_URL_TEMPLATE, RESUME_STORES' `cartUrl` and `checkoutUrl`). The platform refuses to
+ * start on any.
  */
 export function productionProblems(config: Record<string, unknown>): string[] {
   if (config['NODE_ENV'] !== 'production') return [];
@@ -193,6 +228,24 @@ export function productionProblems(config: Record<string, unknown>): string[] {
     for (const { storeId, key } of apiKeys ?? []) {
       if (key === DEV_API_KEY || key === DEV_REPORTS_KEY)
         problems.push(`${name}: store ${storeId} uses a development API key`);
+    }
+  }
+  for (const name of LINK_BASE_VARIABLES) {
+    const base = config[name];
+    if (typeof base === 'string' && !isSecureLinkBase(base))
+      problems.push(`${name}: must be an https URL in production (messages link to it)`);
+  }
+  for (const name of STORE_URL_VARIABLES) {
+    const template = config[name];
+    if (typeof template === 'string' && !isHttpsTemplate(template))
+      problems.push(`${name}: must be an https URL in production (shoppers are sent to it)`);
+  }
+  const stores = (config['RESUME_STORES'] ?? {}) as Record<string, { cartUrl?: string; checkoutUrl?: string }>;
+  for (const [storeId, settings] of Object.entries(stores)) {
+    for (const field of ['cartUrl', 'checkoutUrl'] as const) {
+      const template = settings[field];
+      if (template !== undefined && !isHttpsTemplate(template))
+        problems.push(`RESUME_STORES: store ${storeId}'s ${field} must be an https URL in production`);
     }
   }
   return problems;

@@ -26,8 +26,9 @@ function runService(name: string, env: Record<string, string>): Promise<{ code: 
 
 /**
  * In production (NODE_ENV=production) no service that signs or verifies links runs with the
- * development secret, a demo secret or a short one, nor ingestion with the development API key:
- * each exits 78 (EX_CONFIG) at once, naming the variable, before it connects to anything.
+ * development secret, a demo secret or a short one, nor ingestion with the development API key,
+ * nor with a link base or store page that is not https: each exits 78 (EX_CONFIG) at once, naming
+ * the variable, before it connects to anything.
  */
 describe('a service started in production with development secrets', () => {
   const strong = 'k1:'.concat('s'.repeat(40));
@@ -56,5 +57,29 @@ describe('a service started in production with development secrets', () => {
     expect(demoKey.code).toBe(78);
     expect(demoKey.stderr).toContain('INGESTION_API_KEYS: store demo-store uses a development API key');
     expect(demoKey.stderr).not.toContain('RESUME_LINK_SECRET');
+  });
+
+  it.each(['email', 'sms', 'push'])('%s exits 78 naming a plain-http link base', async (name) => {
+    const { code, stderr } = await runService(name, {
+      NODE_ENV: 'production',
+      RESUME_LINK_SECRET: strong,
+      PUBLIC_BASE_URL: 'http://r.shop.example',
+      EMAIL_PUBLIC_URL: 'http://mail.shop.example',
+    });
+    expect(code).toBe(78);
+    expect(stderr).toContain('PUBLIC_BASE_URL: must be an https URL in production');
+    if (name === 'email') expect(stderr).toContain('EMAIL_PUBLIC_URL: must be an https URL in production');
+    expect(stderr).not.toContain('RESUME_LINK_SECRET');
+  });
+
+  it('ingestion exits 78 naming a plain-http store page', async () => {
+    const { code, stderr } = await runService('ingestion', {
+      NODE_ENV: 'production',
+      RESUME_LINK_SECRET: strong,
+      INGESTION_API_KEYS: 'shop:a-real-key-0123456789',
+      STORE_CART_URL_TEMPLATE: 'http://shop.example/cart/{cartId}',
+    });
+    expect(code).toBe(78);
+    expect(stderr).toContain('STORE_CART_URL_TEMPLATE: must be an https URL in production');
   });
 });

@@ -54,7 +54,7 @@ export class EmailComposer {
     if (!stockView(cart)) return endWith({ kind: 'skipped', reason: 'nothing_in_stock' });
     const incentive = await this.incentives.codeFor(touch);
     const config = this.config;
-    const unsubscribe = unsubscribeToken(config.RESUME_LINK_SECRET, touch.storeId, email);
+    const unsubscribe = unsubscribeToken(config.RESUME_LINK_SECRET, touch.storeId, email, touch.touchId);
     const unsubscribeUrl = `${config.EMAIL_PUBLIC_URL}/unsubscribe/${unsubscribe}`;
     const rendered = this.renderer.render(
       template,

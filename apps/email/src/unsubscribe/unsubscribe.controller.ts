@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/com
 import type { Response } from 'express';
 import Handlebars from 'handlebars';
 import { UNSUBSCRIBE_CONFIRM_PAGE, UNSUBSCRIBE_DONE_PAGE, UNSUBSCRIBE_INVALID_PAGE } from '../templates';
+import { maskedAddress } from '../content/domain/links';
 import { UnsubscribeService } from './unsubscribe.service';
 
 const confirmPage = Handlebars.compile(UNSUBSCRIBE_CONFIRM_PAGE);
@@ -10,7 +11,8 @@ const confirmPage = Handlebars.compile(UNSUBSCRIBE_CONFIRM_PAGE);
  * RFC 8058 one-click unsubscribe. `POST /unsubscribe/:token` (what mail clients send for
  * `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, and what the confirmation form posts)
  * unsubscribes. `GET` only shows the confirmation page: link scanners and prefetchers GET
- * links, and must never unsubscribe anyone.
+ * links, and must never unsubscribe anyone; the page shows the address masked (`a…@example.com`),
+ * since whoever holds the link sees it.
  */
 @Controller('unsubscribe')
 export class UnsubscribeController {
@@ -26,7 +28,7 @@ export class UnsubscribeController {
       res.status(404);
       return UNSUBSCRIBE_INVALID_PAGE;
     }
-    return confirmPage({ email: recipient.email, action: `/unsubscribe/${token}` });
+    return confirmPage({ email: maskedAddress(recipient.email), action: `/unsubscribe/${token}` });
   }
 
   @Post(':token')

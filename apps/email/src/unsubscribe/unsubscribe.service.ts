@@ -3,9 +3,9 @@ import { Contracts, SuppressionScopes } from '@reclaim/contracts';
 import { derivedId } from '@reclaim/core';
 import { EventPublisher } from '@reclaim/kafka';
 import { EMAIL_CONFIG, type EmailConfig } from '../config';
-import { readUnsubscribeToken } from '../content/domain/links';
+import { readUnsubscribeToken, type UnsubscribeRecipient } from '../content/domain/links';
 
-/** Turns a verified unsubscribe token into a `contact:email` suppression on the compacted topic. */
+/** Turns an unsubscribe token (sealed, or legacy signed until EMAIL_LEGACY_UNSUBSCRIBE_UNTIL) into a `contact:email` suppression on the compacted topic. */
 @Injectable()
 export class UnsubscribeService {
   private readonly logger = new Logger(UnsubscribeService.name);
@@ -16,8 +16,11 @@ export class UnsubscribeService {
   ) {}
 
   /** Who the token is for, or undefined when it is not one of ours. */
-  recipientOf(token: string): { storeId: string; email: string } | undefined {
-    return readUnsubscribeToken(this.config.RESUME_LINK_SECRET, token);
+  recipientOf(token: string): UnsubscribeRecipient | undefined {
+    return readUnsubscribeToken(this.config.RESUME_LINK_SECRET, token, {
+      legacyUntil: this.config.EMAIL_LEGACY_UNSUBSCRIBE_UNTIL,
+      now: new Date(),
+    });
   }
 
   /** Publishes the suppression; resolves once Kafka acknowledged it. Repeating it is harmless. */
@@ -35,7 +38,12 @@ export class UnsubscribeService {
         suppressedAt: now.toISOString(),
       },
     ]);
-    this.logger.log({ msg: 'unsubscribed', storeId: recipient.storeId });
+    this.logger.log({
+      msg: 'unsubscribed',
+      storeId: recipient.storeId,
+      ...(recipient.touchId ? { touchId: recipient.touchId } : {}),
+      legacyToken: recipient.legacy,
+    });
     return true;
   }
 }

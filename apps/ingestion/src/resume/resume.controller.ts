@@ -1,7 +1,7 @@
 import { Controller, Get, Head, Inject, Logger, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { inspectResumeToken, type ResumeLink } from '@reclaim/contracts';
-import { errorMessage, verifyToken } from '@reclaim/core';
+import { inspectResumeToken, openResumeToken, type ResumeLink } from '@reclaim/contracts';
+import { errorMessage } from '@reclaim/core';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { landingView } from '../landing/domain/landing-view';
 import { LandingReadModelRepository } from '../landing/landing-read-model.repository';
@@ -13,7 +13,7 @@ import { ResumeClicksService } from './resume-clicks.service';
 const LANDING_READ_TIMEOUT_MS = 2_000;
 
 /**
- * `GET /r/:token` — a signed resume link: records the click, then sends the shopper to the cart:
+ * `GET /r/:token` — a sealed (or, from before sealing, signed) resume link: records the click, then sends the shopper to the cart:
  * a 302 to the store's cart page, or — for a store whose landing is `reclaim` — Reclaim's own page
  * for the cart (200), from ingestion's landing read model (a cart it does not know yet is redirected).
  * Whatever the token says, the shopper only goes to an allowed host of the store the token names
@@ -49,12 +49,12 @@ export class ResumeController {
 
   private async answer(method: 'GET' | 'HEAD', token: string, req: Request, res: Response): Promise<void> {
     const at = new Date();
-    const reading = inspectResumeToken(verifyToken(token, this.config.RESUME_LINK_SECRET), at);
+    const reading = inspectResumeToken(openResumeToken(token, this.config.RESUME_LINK_SECRET), at);
     if (reading.status === 'invalid') {
       this.errorPage(res, 404, 'not-available');
       return;
     }
-    // The payload is the signer's word (the signature verified): the store it names is the store.
+    // The payload is the channel's word (it opened with our key): the store it names is the store.
     const policy = storePolicy(reading.link.storeId, this.config.RESUME_STORES, this.config.STORE_CART_URL_TEMPLATE);
     if (reading.status === 'expired') {
       this.errorPage(res, 410, 'expired', policy);
