@@ -52,24 +52,31 @@ ${entries.join('\n')}
   return prettier.format(source, { ...options, filepath: targetPath });
 }
 
-const started = performance.now();
-const generated = await generate();
-const elapsed = Math.round(performance.now() - started);
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(targetPath, 'utf8');
-  } catch {
-    // missing counts as out of date
+async function main(): Promise<void> {
+  const started = performance.now();
+  const generated = await generate();
+  const elapsed = Math.round(performance.now() - started);
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(targetPath, 'utf8');
+    } catch {
+      // missing counts as out of date
+    }
+    if (current !== generated) {
+      console.error(
+        'apps/email/src/templates/compiled-html.generated.ts is out of date: run node tools/email-templates/compile.ts',
+      );
+      process.exit(1);
+    }
+    console.log(`email templates up to date (compiled in ${elapsed} ms)`);
+  } else {
+    writeFileSync(targetPath, generated);
+    console.log(`wrote apps/email/src/templates/compiled-html.generated.ts (compiled in ${elapsed} ms)`);
   }
-  if (current !== generated) {
-    console.error(
-      'apps/email/src/templates/compiled-html.generated.ts is out of date: run node tools/email-templates/compile.ts',
-    );
-    process.exit(1);
-  }
-  console.log(`email templates up to date (compiled in ${elapsed} ms)`);
-} else {
-  writeFileSync(targetPath, generated);
-  console.log(`wrote apps/email/src/templates/compiled-html.generated.ts (compiled in ${elapsed} ms)`);
 }
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -14,5 +14,8 @@ declare module 'mjml' {
     keepComments?: boolean;
     fonts?: Record<string, string>;
   }
-  export default function mjml2html(mjml: string, options?: MjmlOptions): Promise<{ html: string; errors: MjmlError[] }>;
+  export default function mjml2html(
+    mjml: string,
+    options?: MjmlOptions,
+  ): Promise<{ html: string; errors: MjmlError[] }>;
 }
