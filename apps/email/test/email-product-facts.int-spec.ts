@@ -94,7 +94,7 @@ describe(ProductFactsConsumer.name, () => {
     expect(mail!.mail.text).toContain('- Chelsea Boots (sold out) — 1 × €159.00\n');
     expect(mail!.mail.text).toContain('- Linen Shirt — 2 × €39.00 (price dropped, was €45.00) = €78.00');
     expect(mail!.mail.text).toContain('Total: €78.00 (sold-out items not included)');
-    expect(mail!.mail.html).toContain('<s>€45.00</s> <strong style="color:#15803d">€39.00</strong>');
+    expect(mail!.mail.html).toContain('<s>€45.00</s> <strong class="rc-drop" style="color:#15803d">€39.00</strong>');
     expect(mail!.mail.html).toContain('Sold out');
     await waitForDelivery(touch.touchId, 'sent');
   });

@@ -26,6 +26,9 @@ const touch = (over: Partial<TouchDue> = {}): TouchDue => ({
   ...over,
 });
 
+// ICU puts a narrow no-break space before AM/PM; compare with plain spaces.
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
 const ctx = {
   resumeUrl: 'http://localhost:3000/r/abc.def',
   unsubscribeUrl: 'http://localhost:3003/unsubscribe/xyz.uvw',
@@ -55,7 +58,7 @@ describe(EmailRenderer.name, () => {
     expect(html).toContain('Linen Shirt');
     expect(html).toContain('Qty 2 × €45.00');
     expect(html).toContain('<strong>€90.00</strong>'); // the total leaves out the out-of-stock Cap
-    expect(html).toContain('Cap <strong style="color:#b91c1c">Sold out</strong>');
+    expect(html).toContain('Cap <strong class="rc-soldout" style="color:#b91c1c">Sold out</strong>');
     expect(html).toContain('Sold-out items are not included.');
     expect(text).toContain('- Linen Shirt — 2 × €45.00 = €90.00');
     expect(text).toContain('- Cap (sold out) — 1 × €29.00\n');
@@ -97,11 +100,6 @@ describe(EmailRenderer.name, () => {
     expect(html).toContain(ctx.postalAddress);
     expect(text).toContain(`Return to your cart: ${ctx.resumeUrl}`);
     expect(text).toContain(ctx.postalAddress);
-  });
-
-  it('greets by first name when known', () => {
-    expect(render('reminder', touch(), ctx).text).toContain('Hi Ann, your cart is saved');
-    expect(render('reminder', touch({ customer: {} }), ctx).text).toContain('Your cart is saved');
   });
 
   it('picks the reassurance angle from the segment', () => {
@@ -187,7 +185,9 @@ describe(`${EmailRenderer.name} stock and trust`, () => {
       },
     );
     expect(withCode.subject).toBe('10% off on your Linen Shirt');
-    expect(withCode.text).toContain('10% off with code RC-7K2Q-MX9D — single use, valid until Jan 5, 2026, 12:00');
+    expect(plain(withCode.text)).toContain(
+      '10% off with code RC-7K2Q-MX9D — single use, valid until Jan 5, 2026, 12:00 PM GMT+1.',
+    );
     expect(withCode.html).toContain('RC-7K2Q-MX9D');
     const without = render('reminder', touch(), ctx);
     expect(without.text).not.toContain('with code');
@@ -223,8 +223,8 @@ describe(`${EmailRenderer.name} current facts, images and angles`, () => {
     const cart = withCurrentFacts(snapshot.cart, new Map([['boots', { inStock: false }]]));
     const out = render('reminder', { ...snapshot, cart }, ctx);
     expect(out.subject).toBe('Your Linen Shirt is still here');
-    expect(out.html).toContain('Chelsea Boots <strong style="color:#b91c1c">Sold out</strong>');
-    expect(out.html).toContain('<s style="color:#a1a1aa">€159.00</s>');
+    expect(out.html).toContain('Chelsea Boots <strong class="rc-soldout" style="color:#b91c1c">Sold out</strong>');
+    expect(out.html).toContain('<s class="rc-muted" style="color:#71717a">€159.00</s>');
     expect(out.text).toContain('- Chelsea Boots (sold out) — 1 × €159.00\n');
     expect(out.text).toContain('Total: €90.00 (sold-out items not included)');
   });
@@ -232,14 +232,16 @@ describe(`${EmailRenderer.name} current facts, images and angles`, () => {
   it('shows a price drop with the old price struck through and totals at the new price', () => {
     const cart = withCurrentFacts(snapshot.cart, new Map([['shirt', { unitPrice: 3900 }]]));
     const out = render('reminder', { ...snapshot, cart }, ctx);
-    expect(out.html).toContain('Qty 2 × <s>€45.00</s> <strong style="color:#15803d">€39.00</strong> — price dropped');
+    expect(out.html).toContain(
+      'Qty 2 × <s>€45.00</s> <strong class="rc-drop" style="color:#15803d">€39.00</strong> — price dropped',
+    );
     expect(out.html).toContain('<strong>€237.00</strong>');
     expect(out.text).toContain('- Linen Shirt — 2 × €39.00 (price dropped, was €45.00) = €78.00');
     expect(out.text).toContain('Total: €237.00\n');
     expect(out.html).not.toContain('Sold-out items');
   });
 
-  it('shows item images (http(s) only, alt = title, 80 px wide, escaped) and keeps them out of the text part', () => {
+  it('shows item images (http(s) only, alt = title, 80 px wide and scaling down, escaped) and keeps them out of the text part', () => {
     const out = render(
       'reminder',
       touch({
@@ -262,8 +264,9 @@ describe(`${EmailRenderer.name} current facts, images and angles`, () => {
       ctx,
     );
     expect(out.html).toContain(
-      '<img src="https://cdn.example/shirt.jpg?w&#x3D;160&amp;h&#x3D;&quot;x&quot;" alt="Shirt &quot;Sky&quot; &lt;b&gt;" width="80"',
+      '<img class="rc-img" src="https://cdn.example/shirt.jpg?w&#x3D;160&amp;h&#x3D;&quot;x&quot;" alt="Shirt &quot;Sky&quot; &lt;b&gt;" width="80" height="80" style="display:block;width:80px;max-width:100%;height:auto;',
     );
+    expect(out.html).toContain('<td class="rc-line rc-image" width="92"');
     expect(out.html.match(/<img /g)).toHaveLength(1);
     expect(out.html).not.toContain('javascript:');
     expect(out.text).not.toContain('cdn.example');
@@ -271,7 +274,7 @@ describe(`${EmailRenderer.name} current facts, images and angles`, () => {
   });
 
   it('has no image column when no item has an image', () => {
-    expect(render('reminder', touch(), ctx).html).not.toContain('<td width="92"');
+    expect(render('reminder', touch(), ctx).html).not.toContain('<td class="rc-line rc-image"');
   });
 
   it('carries the planned angle in every email of the sequence', () => {
@@ -322,5 +325,246 @@ describe(safeImageUrl.name, () => {
     expect(safeImageUrl('data:image/png;base64,AAAA')).toBeUndefined();
     expect(safeImageUrl('not a url')).toBeUndefined();
     expect(safeImageUrl(undefined)).toBeUndefined();
+  });
+});
+
+/** What a reader of the HTML sees: no head, no hidden preheader, no tags, entities decoded, spaces collapsed. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<head>[\s\S]*<\/head>/, '')
+    .replace(/<div class="rc-preheader"[\s\S]*?<\/div>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<br>/g, '\n')
+    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>/g, ' $1 ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&amp;/g, '&')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ');
+}
+
+describe(`${EmailRenderer.name} copy`, () => {
+  const sut = new EmailRenderer();
+  const render = (...args: Parameters<EmailRenderer['render']>) => {
+    const rendered = sut.render(...args);
+    if (!rendered) throw new Error('expected a rendered email');
+    return rendered;
+  };
+  const ann = { email: 'ann@example.com', firstName: 'Ann' };
+  const guest = { email: 'guest@example.com' };
+
+  // Each template: its headline, then (with a first name) "Hi Ann," as its own line, then its sentence.
+  const cases = [
+    {
+      name: 'reminder',
+      touch: touch({ incentive: 'none' }),
+      headline: 'You left something behind',
+      sentence: 'Your cart is saved — pick up right where you left off.',
+    },
+    {
+      name: 'reassurance with the planned angle',
+      touch: touch({ template: 'reassurance', angle: 'returns' }),
+      headline: 'Free, easy returns',
+      sentence: 'Not sure it is right? Returns are free and simple, so you can decide at home.',
+    },
+    {
+      name: "reassurance with the segment's angle",
+      touch: touch({ template: 'reassurance', segment: 'checkout_error' }),
+      headline: 'We are here to help',
+      sentence: 'Had trouble at checkout? Reply to this email and a real person will help you finish your order.',
+    },
+    {
+      name: 'incentive',
+      touch: touch({ template: 'incentive', incentive: 'percent_10' }),
+      headline: '10% off, just for you',
+      sentence: 'Complete your order in the next few days and take 10% off.',
+    },
+  ] as const;
+  const templateOf = (name: string) =>
+    name.startsWith('reassurance') ? 'reassurance' : name === 'incentive' ? 'incentive' : 'reminder';
+
+  it.each(cases)('$name: greets a shopper by first name on a line of its own, then the sentence', (c) => {
+    const { html, text } = render(templateOf(c.name), { ...c.touch, customer: ann }, ctx);
+    expect(text.startsWith(`${c.headline}\n\nHi Ann,\n\n${c.sentence}`)).toBe(true);
+    expect(html).toContain('<p style="margin:0 0 8px">Hi Ann,</p>');
+    expect(html).toContain(`<p style="margin:0">${c.sentence}</p>`);
+    expect(visibleText(html)).toContain(`${c.headline} Hi Ann, ${c.sentence}`);
+  });
+
+  it.each(cases)('$name: without a first name, no greeting: the sentence follows the headline', (c) => {
+    const { html, text } = render(templateOf(c.name), { ...c.touch, customer: guest }, ctx);
+    expect(text.startsWith(`${c.headline}\n\n${c.sentence}`)).toBe(true);
+    expect(text).not.toContain('Hi ');
+    expect(visibleText(html)).toContain(`${c.headline} ${c.sentence}`);
+    expect(visibleText(html)).not.toContain('Hi ');
+  });
+
+  it.each([
+    { locale: 'en-US', timezone: 'America/New_York', expires: 'Dec 9, 2026, 2:56 PM EST' },
+    { locale: 'fr-FR', timezone: 'Europe/Paris', expires: '9 déc. 2026, 20:56 UTC+1' },
+  ])(
+    "shows the incentive's expiry on the shopper's clock with the zone named ($locale, $timezone)",
+    ({ locale, timezone, expires }) => {
+      const out = render('incentive', touch({ incentive: 'free_shipping', customer: { ...ann, locale, timezone } }), {
+        ...ctx,
+        incentive: { code: 'RC-7K2Q-MX9D', expiresAt: new Date('2026-12-09T19:56:00Z') },
+      });
+      expect(plain(out.html)).toContain(
+        'Free shipping with code <strong style="font-family:monospace;font-size:20px;letter-spacing:1px">RC-7K2Q-MX9D</strong>',
+      );
+      expect(plain(out.html)).toContain(`Single use, valid until ${expires}.`);
+      expect(plain(out.text)).toContain(`Free shipping with code RC-7K2Q-MX9D — single use, valid until ${expires}.`);
+    },
+  );
+
+  it('names UTC when the shopper has no time zone, and survives an unusable locale or zone', () => {
+    const expiresAt = new Date('2026-12-09T19:56:00Z');
+    const utc = render('incentive', touch({ incentive: 'percent_10', customer: ann }), {
+      ...ctx,
+      incentive: { code: 'C1', expiresAt },
+    });
+    expect(plain(utc.text)).toContain('valid until Dec 9, 2026, 7:56 PM UTC.');
+    const odd = render(
+      'incentive',
+      touch({ incentive: 'percent_10', customer: { ...ann, timezone: 'Mars/Olympus' } }),
+      {
+        ...ctx,
+        incentive: { code: 'C1', expiresAt },
+      },
+    );
+    expect(plain(odd.text)).toContain('valid until Dec 9, 2026, 7:56 PM UTC.');
+  });
+
+  it.each([
+    ['reminder', touch(), 'The items you picked are still in your cart.'],
+    ['reassurance', touch({ angle: 'delivery' }), 'Fast, tracked delivery — and your cart is still saved.'],
+    ['incentive', touch({ incentive: 'percent_10' }), 'Take 10% off your cart for the next few days.'],
+  ] as const)('%s: a hidden preheader opens the body and is left out of the text part', (template, t, preheader) => {
+    const out = render(template, t, ctx);
+    expect(out.preheader).toBe(preheader);
+    const body = out.html.slice(out.html.indexOf('<body'));
+    const first = /<body[^>]*>\s*<div[^>]*>\s*(<div[^>]*>)([^<&]*)/.exec(body);
+    expect(first?.[1]).toContain('class="rc-preheader"');
+    expect(first?.[1]).toContain('display:none');
+    expect(first?.[1]).toContain('max-height:0');
+    expect(first?.[1]).toContain('overflow:hidden');
+    expect(first?.[1]).toContain('mso-hide:all');
+    expect(first?.[2]).toBe(preheader);
+    // padded, so the preview line does not run on into the body text
+    expect(body).toContain(`${preheader}${'&#847;&zwnj;&nbsp;'.repeat(20)}`);
+    expect(out.text).not.toContain(preheader);
+  });
+
+  it('says the same in the text part as in the HTML: greeting, sentences, items, total, links', () => {
+    const t = touch({ template: 'incentive', incentive: 'percent_10', angle: 'delivery' });
+    const cart = withCurrentFacts(
+      {
+        currency: 'EUR',
+        value: 24900,
+        items: [
+          { sku: 'B', productId: 'boots', title: 'Chelsea Boots', quantity: 1, unitPrice: 15900 },
+          { sku: 'LS-1', productId: 'shirt', title: 'Linen Shirt', quantity: 2, unitPrice: 4500 },
+        ],
+      },
+      new Map([
+        ['boots', { inStock: false }],
+        ['shirt', { unitPrice: 3900 }],
+      ]),
+    );
+    const out = render(
+      'incentive',
+      { ...t, cart },
+      {
+        ...ctx,
+        incentive: { code: 'RC-7K2Q-MX9D', expiresAt: new Date('2026-12-09T19:56:00Z') },
+        trust: { returns: 'Free returns within 30 days', supportEmail: 'help@shop.example' },
+      },
+    );
+    const html = plain(visibleText(out.html));
+    const text = plain(out.text).replace(/\s+/g, ' ');
+    for (const said of [
+      '10% off, just for you',
+      'Hi Ann,',
+      'Complete your order in the next few days and take 10% off.',
+      'Fast, tracked delivery',
+      'Your items ship quickly and you can follow the parcel every step of the way.',
+      'RC-7K2Q-MX9D',
+      'valid until Dec 9, 2026, 7:56 PM UTC.',
+      'Chelsea Boots',
+      'Linen Shirt',
+      '€39.00',
+      '€78.00',
+      'Total',
+      '€78.00',
+      'Claim your offer',
+      ctx.resumeUrl,
+      'Free returns within 30 days',
+      'help@shop.example',
+      'You are receiving this because you left items in your cart at Demo Store.',
+      ctx.unsubscribeUrl,
+      ctx.postalAddress,
+    ]) {
+      expect({ said, inHtml: html.includes(said) }).toEqual({ said, inHtml: true });
+      expect({ said, inText: text.includes(said) }).toEqual({ said, inText: true });
+    }
+    expect(html).toMatch(/Chelsea Boots Sold out/);
+    expect(text).toContain('Chelsea Boots (sold out)');
+    expect(html).toMatch(/price dropped/);
+    expect(text).toContain('price dropped, was €45.00');
+    expect(html).toContain('Sold-out items are not included.');
+    expect(text).toContain('(sold-out items not included)');
+  });
+});
+
+describe(`${EmailRenderer.name} layout`, () => {
+  const sut = new EmailRenderer();
+  const all = (['reminder', 'reassurance', 'incentive'] as const).map((template) => {
+    const out = sut.render(template, touch({ incentive: 'percent_10', angle: 'returns' }), {
+      ...ctx,
+      incentive: { code: 'RC-1', expiresAt: new Date('2026-12-09T19:56:00Z') },
+      trust: { returns: 'Free returns', supportEmail: 'help@shop.example', supportPhone: '+1 555 0100' },
+    });
+    if (!out) throw new Error('expected a rendered email');
+    return [template, out.html] as const;
+  });
+
+  it.each(all)('%s: declares light and dark colour schemes and a dark palette', (_, html) => {
+    expect(html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(html).toContain('<meta name="supported-color-schemes" content="light dark">');
+    expect(html).toContain('@media (prefers-color-scheme: dark)');
+  });
+
+  it.each(all)('%s: is fluid up to 600 px, with fixed widths only for Outlook', (_, html) => {
+    const forEveryone = html.replace(/<!--\[if mso \| IE\]>[\s\S]*?<!\[endif\]-->/g, '');
+    expect(forEveryone).toContain('max-width:600px');
+    expect(forEveryone).not.toMatch(/width="600"|(?<!max-)width:600px/);
+  });
+
+  it.each(all)('%s: sets no text smaller than 14 px (the hidden preheader aside)', (_, html) => {
+    const body = html
+      .slice(html.indexOf('<body'))
+      .replace(/<div class="rc-preheader"[\s\S]*?<\/div>/, '')
+      .replace(/<!--\[if mso \| IE\]>[\s\S]*?<!\[endif\]-->/g, '')
+      .replace(/<p\s+style="border-top:[^"]*"\s*>\s*<\/p>/g, ''); // the divider: a rule, no text
+    const sizes = [...body.matchAll(/font-size:\s*(\d+)px/g)].map((m) => Number(m[1]));
+    expect(sizes.length).toBeGreaterThan(5);
+    // MJML sets font-size:0 on layout cells to collapse whitespace between inline blocks; no text sits there.
+    expect(sizes.filter((size) => size !== 0 && size < 14)).toEqual([]);
+  });
+
+  it.each(all)('%s: makes the call to action a tap target at least 44 px high', (_, html) => {
+    const style = /<a\s+href="http:\/\/localhost:3000\/r\/abc\.def"\s+style="([^"]*)"/.exec(html)?.[1] ?? '';
+    const lineHeight = Number(/line-height:(\d+)px/.exec(style)?.[1]);
+    const padding = /padding:(\d+)px \d+px(?: (\d+)px)?/.exec(style);
+    const top = Number(padding?.[1] ?? 0);
+    const bottom = padding?.[2] === undefined ? top : Number(padding[2]);
+    expect(lineHeight + top + bottom).toBeGreaterThanOrEqual(44);
+  });
+
+  it.each(all)('%s: lets long titles, codes and addresses wrap instead of widening the message', (_, html) => {
+    expect(html).toContain('.rc-wrap { word-break: break-word; overflow-wrap: anywhere; }');
+    expect(html).toMatch(/<td class="rc-line rc-wrap"[^>]*overflow-wrap:anywhere/);
+    expect(html).toContain('class="rc-offer rc-wrap"');
+    expect(html).toContain('class="rc-trust rc-wrap"');
   });
 });

@@ -3,8 +3,9 @@ import { EmailTemplateNames, type EmailTemplateName, type TouchDue } from '@recl
 import type { CurrentCart } from './domain/current-cart';
 import { angleCopyFor, EmailContent, type StoreContent } from './domain/email-content';
 import { formatMoney } from './domain/money';
+import { formatShopperTime } from './domain/shopper-time';
 import { isBuyable, stockView } from './domain/stock';
-import { INCENTIVE, LAYOUT_HTML, LAYOUT_TEXT, offerFor, REASSURANCE, REMINDER } from '../templates';
+import { COMPILED_HTML, INCENTIVE, LAYOUT_TEXT, offerFor, REASSURANCE, REMINDER } from '../templates';
 
 /**
  * Maps a plan's template name to ours: `reminder`, `email.reminder`, `email-reminder-1`… A name
@@ -50,35 +51,46 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  /** The inbox preview line, hidden at the top of the HTML body (not repeated in the text part). */
+  preheader?: string;
 }
 
 type Compiled = {
   subject: HandlebarsTemplateDelegate;
+  preheader: HandlebarsTemplateDelegate;
   cta: string;
   html: HandlebarsTemplateDelegate;
   text: HandlebarsTemplateDelegate;
 };
 
 /**
- * Renders a touch into subject, HTML and plain text. HTML escapes everything user-supplied
- * (Handlebars `{{ }}`); subject and text are not HTML and are compiled without escaping (the
- * subject is flattened to one line so it cannot inject headers).
+ * Renders a touch into subject, HTML and plain text. The HTML is each template's MJML layout,
+ * compiled to HTML at build time (`COMPILED_HTML`), filled here by Handlebars, which escapes
+ * everything user-supplied (`{{ }}`); subject, preheader and text are not HTML and are compiled
+ * without escaping (the subject is flattened to one line so it cannot inject headers).
+ * Handlebars compiles every template once, here; a message only fills them.
  */
 export class EmailRenderer {
   private readonly hbs = Handlebars.create();
   private readonly templates: Record<EmailTemplateName, Compiled>;
-  private readonly layoutHtml: HandlebarsTemplateDelegate;
   private readonly layoutText: HandlebarsTemplateDelegate;
 
   constructor() {
-    const compile = (source: { subject: string; cta: string; html: string; text: string }): Compiled => ({
+    const compile = (
+      name: EmailTemplateName,
+      source: { subject: string; preheader: string; cta: string; text: string },
+    ): Compiled => ({
       subject: this.hbs.compile(source.subject, { noEscape: true, strict: false }),
+      preheader: this.hbs.compile(source.preheader, { noEscape: true }),
       cta: source.cta,
-      html: this.hbs.compile(source.html),
+      html: this.hbs.compile(COMPILED_HTML[name]),
       text: this.hbs.compile(source.text, { noEscape: true }),
     });
-    this.templates = { reminder: compile(REMINDER), reassurance: compile(REASSURANCE), incentive: compile(INCENTIVE) };
-    this.layoutHtml = this.hbs.compile(LAYOUT_HTML);
+    this.templates = {
+      reminder: compile('reminder', REMINDER),
+      reassurance: compile('reassurance', REASSURANCE),
+      incentive: compile('incentive', INCENTIVE),
+    };
     this.layoutText = this.hbs.compile(LAYOUT_TEXT, { noEscape: true });
   }
 
@@ -123,19 +135,20 @@ export class EmailRenderer {
       incentive: ctx.incentive && {
         code: ctx.incentive.code,
         offer: offerFor(touch.incentive).offer,
-        expires: new Intl.DateTimeFormat(locale, {
-          dateStyle: 'medium',
-          timeStyle: 'short',
-          timeZone: touch.customer.timezone ?? 'UTC',
-        }).format(ctx.incentive.expiresAt),
+        expires: formatShopperTime(ctx.incentive.expiresAt, locale, touch.customer.timezone),
       },
       trust: ctx.trust && Object.values(ctx.trust).some(Boolean) ? ctx.trust : undefined,
       cta: compiled.cta,
     };
+    const preheader = compiled
+      .preheader(data)
+      .replace(/[\r\n\t]+/g, ' ')
+      .trim();
     return {
       subject,
-      html: this.layoutHtml({ ...frame, body: compiled.html(data) }),
+      html: compiled.html({ ...frame, ...data, preheader }),
       text: this.layoutText({ ...frame, body: compiled.text(data) }),
+      preheader,
     };
   }
 }

@@ -1,3 +1,4 @@
+export * from './compiled-html.generated';
 export * from './layout.template';
 export * from './reminder.template';
 export * from './reassurance.template';
