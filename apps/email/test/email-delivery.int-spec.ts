@@ -257,6 +257,14 @@ describe(EmailDeliveryService.name, () => {
     expect(smtp.to(touch.customer.email!)).toHaveLength(0);
   });
 
+  /** What a mailbox provider sends for RFC 8058 one-click unsubscribe. */
+  const oneClickPost = (url: string) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+
   it('unsubscribes on a one-click POST, never on a GET, and later touches to that address are skipped', async () => {
     const first = emailTouch();
     const email = first.customer.email!;
@@ -282,11 +290,7 @@ describe(EmailDeliveryService.name, () => {
     const tampered = await fetch(`${url}x`, { method: 'POST' });
     expect(tampered.status).toBe(404);
 
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+    const res = await oneClickPost(url);
     expect(res.status).toBe(200);
     await pollUntil(() => published().length === 1, { description: 'the unsubscribe suppression' });
     expect(published()[0]!.value).toMatchObject({ reason: 'unsubscribed', storeId: first.storeId, scope });
@@ -308,11 +312,7 @@ describe(EmailDeliveryService.name, () => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<form method="post"');
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+    const res = await oneClickPost(url);
     expect(res.status).toBe(200);
     await pollUntil(() => published().length === 1, { description: 'the unsubscribe suppression' });
     expect(published()[0]!.value).toMatchObject({ reason: 'unsubscribed', storeId: touch.storeId, scope });
