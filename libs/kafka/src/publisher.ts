@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer, Transaction } from 'kafkajs';
 import type { z } from 'zod';
 import type { Contract, TopicSpec } from '@reclaim/contracts';
 import { DependencyUnavailableError, errorMessage } from '@reclaim/core';
@@ -34,7 +34,13 @@ export class EventPublisher {
   private readonly waiters: Array<(p: Producer) => void> = [];
   /** Transactions still settling, also those whose caller gave up waiting (see transact). */
   private readonly settling = new Set<Promise<unknown>>();
+  /** Each transactional producer's id: a replacement takes over its predecessor's. */
+  private readonly transactionalIds = new Map<Producer, string>();
+  /** Replacements of broken producers, connected by the next transaction that takes them. */
+  private readonly unconnected = new Set<Producer>();
   private connected = false;
+  /** Transactional producers replaced after a transaction they could not end (for health and metrics). */
+  private replaced = 0;
 
   constructor(
     private readonly kafka: Kafka,
@@ -50,12 +56,7 @@ export class EventPublisher {
     const size = this.options.transactionalProducers ?? 0;
     const prefix = this.options.transactionalIdPrefix ?? `${this.settings.clientId}-${process.pid}-${Date.now()}`;
     for (let i = 0; i < size; i++) {
-      const p = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        transactionalId: `${this.settings.topicPrefix}${prefix}-tx-${i}`,
-        allowAutoTopicCreation: false,
-      });
+      const p = this.transactionalProducer(`${this.settings.topicPrefix}${prefix}-tx-${i}`);
       await p.connect();
       this.idle.push(p);
       this.all.push(p);
@@ -131,8 +132,8 @@ export class EventPublisher {
   }
 
   /** Transactional producers idle and sends waiting for one (for health and metrics). */
-  transactionalPoolState(): { size: number; idle: number; waiting: number } {
-    return { size: this.all.length, idle: this.idle.length, waiting: this.waiters.length };
+  transactionalPoolState(): { size: number; idle: number; waiting: number; replaced: number } {
+    return { size: this.all.length, idle: this.idle.length, waiting: this.waiters.length, replaced: this.replaced };
   }
 
   private async transact(
@@ -149,30 +150,51 @@ export class EventPublisher {
     // The producer goes back to the pool only when its transaction has settled, even if the
     // caller stopped waiting for it; a transaction given up before its commit is aborted.
     const prepared = typeof source === 'function' ? source() : Promise.resolve(source);
+    // A transaction that could not be begun or ended (its commit or abort failed: the broker went
+    // away mid-request) leaves the kafkajs producer in a state it never leaves — every later
+    // transaction would fail at once. Such a producer is replaced by a new one with the same
+    // transactional id, whose initialisation fences it and ends what it left open (KIP-98).
+    let broken = false;
     const work = (async (): Promise<boolean> => {
       const messages = await prepared;
       if (abandoned()) return false;
       if (messages.length === 0) return true;
       state.phase = 'sending';
-      const tx = await producer.transaction();
+      if (this.unconnected.has(producer)) {
+        await producer.connect();
+        this.unconnected.delete(producer);
+      }
+      let tx: Transaction;
+      try {
+        tx = await producer.transaction();
+      } catch (error) {
+        broken = true;
+        throw error;
+      }
+      const abort = async () => {
+        broken ||= !(await tx.abort().then(
+          () => true,
+          () => false,
+        ));
+      };
       if (abandoned()) {
-        await tx.abort().catch(() => undefined);
+        await abort();
         return false;
       }
       try {
         await tx.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
         if (abandoned()) {
-          await tx.abort();
+          await abort();
           return false;
         }
         state.phase = 'committing';
         await tx.commit();
         return true;
       } catch (error) {
-        await tx.abort().catch(() => undefined);
+        await abort();
         throw error;
       }
-    })().finally(() => this.release(producer));
+    })().finally(() => this.release(broken ? this.replace(producer) : producer));
     this.settling.add(work);
     void work.then(
       () => this.settling.delete(work),
@@ -224,6 +246,29 @@ export class EventPublisher {
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
     });
+  }
+
+  private transactionalProducer(transactionalId: string): Producer {
+    const p = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionalId,
+      allowAutoTopicCreation: false,
+    });
+    this.transactionalIds.set(p, transactionalId);
+    return p;
+  }
+
+  /** A new producer in a broken one's place (same transactional id), connected when next used. */
+  private replace(broken: Producer): Producer {
+    const fresh = this.transactionalProducer(this.transactionalIds.get(broken) ?? '');
+    this.transactionalIds.delete(broken);
+    this.unconnected.delete(broken);
+    this.unconnected.add(fresh);
+    this.all[this.all.indexOf(broken)] = fresh;
+    void broken.disconnect().catch(() => undefined);
+    this.replaced++;
+    return fresh;
   }
 
   private release(p: Producer): void {

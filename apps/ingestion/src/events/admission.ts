@@ -75,7 +75,7 @@ export class AdmissionControl {
   state(): { up: boolean; detail: string } {
     const max = this.config.INGESTION_MAX_IN_FLIGHT;
     const pool = this.publisher.transactionalPoolState();
-    const detail = `${this.inFlight}/${max} requests in flight, ${pool.idle}/${pool.size} producers idle, ${pool.waiting} waiting`;
+    const detail = `${this.inFlight}/${max} requests in flight, ${pool.idle}/${pool.size} producers idle, ${pool.waiting} waiting, ${pool.replaced} replaced after a failed commit or abort`;
     if (this.inFlight >= max) return { up: false, detail: `saturated: ${detail}` };
     if (Date.now() - this.lastShedAt < SATURATION_MEMORY_MS) return { up: false, detail: `shedding: ${detail}` };
     return { up: true, detail };
