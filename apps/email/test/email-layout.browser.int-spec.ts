@@ -1,5 +1,8 @@
+import Handlebars from 'handlebars';
 import type { Browser } from 'playwright-core';
 import { launchChromium, screenshotFile } from '@reclaim/testing';
+import { maskedAddress } from '../src/content/domain/links';
+import { UNSUBSCRIBE_CONFIRM_PAGE, UNSUBSCRIBE_DONE_PAGE, UNSUBSCRIBE_INVALID_PAGE } from '../src/templates';
 import {
   composeEmailCase,
   layoutProblems,
@@ -45,6 +48,43 @@ describe('email layout in Chromium', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  const unsubscribePages = {
+    confirm: Handlebars.compile(UNSUBSCRIBE_CONFIRM_PAGE)({
+      email: maskedAddress(`${'k'.repeat(40)}@a-very-long-mail-domain-of-a-small-shop.example`),
+      action: '/unsubscribe/v1.k1.token',
+    }),
+    done: UNSUBSCRIBE_DONE_PAGE,
+    invalid: UNSUBSCRIBE_INVALID_PAGE,
+  };
+
+  it.each(Object.entries(unsubscribePages))(
+    'the unsubscribe %s page fits phones from 320 px up, its button a full tap target',
+    async (name, html) => {
+      if (!browser) return;
+      const problems: string[] = [];
+      for (const width of PHONE_WIDTHS) {
+        const context = await browser.newContext({ viewport: { width, height: 700 }, isMobile: true, hasTouch: true });
+        try {
+          const page = await context.newPage();
+          await page.setContent(html);
+          const m = await page.evaluate<{ scrollWidth: number; button: number | null; font: number }>(
+            `({ scrollWidth: document.documentElement.scrollWidth,
+                button: document.querySelector('button')?.getBoundingClientRect().height ?? null,
+                font: parseFloat(getComputedStyle(document.querySelector('p')).fontSize) })`,
+          );
+          await page.screenshot({ path: screenshotFile(`unsubscribe-${name}-${width}`) });
+          if (m.scrollWidth > width) problems.push(`${width} px: scroll width ${m.scrollWidth}`);
+          if (m.button !== null && m.button < 44) problems.push(`${width} px: button ${m.button} px high`);
+          if (m.font < 14) problems.push(`${width} px: text ${m.font} px`);
+        } finally {
+          await context.close();
+        }
+      }
+      expect(problems).toEqual([]);
+      if (name === 'confirm') expect(html).toContain('<button');
+    },
+  );
 });
 
 const spamassassin = spamAssassinPath();
