@@ -1,12 +1,9 @@
-/** One formatter per locale and currency: building an Intl.NumberFormat costs far more than using one. */
-const formatters = new Map<string, Intl.NumberFormat>();
+import { FormatterCache } from './formatter-cache';
 
-function formatterFor(locale: string, currency: string): Intl.NumberFormat {
-  const key = `${locale}\u0000${currency}`;
-  let nf = formatters.get(key);
-  if (!nf) formatters.set(key, (nf = new Intl.NumberFormat(locale, { style: 'currency', currency })));
-  return nf;
-}
+const formatters = new FormatterCache<Intl.NumberFormat>();
+
+const formatterFor = (locale: string, currency: string): Intl.NumberFormat =>
+  formatters.get(`${locale}\u0000${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }));
 
 /** Formats an amount in minor units (cents) in its currency, e.g. 4500 EUR → "€45.00". */
 export function formatMoney(minorUnits: number, currency: string, locale = 'en-US'): string {

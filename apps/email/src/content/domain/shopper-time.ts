@@ -1,27 +1,26 @@
+import { FormatterCache } from './formatter-cache';
+
 /**
  * An instant as the shopper reads it: in their locale's format, on their clock, with the zone
  * named so it is never ambiguous — "Dec 9, 2026, 2:56 PM EST", "9 déc. 2026, 20:56 UTC+1".
  * (`dateStyle` cannot be combined with `timeZoneName`, so the fields are spelled out.)
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new FormatterCache<Intl.DateTimeFormat>();
 
-function formatterFor(locale: string, timeZone: string): Intl.DateTimeFormat {
-  const key = `${locale}\u0000${timeZone}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZone,
-      timeZoneName: 'short',
-    });
-    formatters.set(key, f);
-  }
-  return f;
-}
+const formatterFor = (locale: string, timeZone: string): Intl.DateTimeFormat =>
+  formatters.get(
+    `${locale}\u0000${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZone,
+        timeZoneName: 'short',
+      }),
+  );
 
 function usable(build: () => unknown): boolean {
   try {
